@@ -1,0 +1,274 @@
+//! The comb filter of one channel: feed-forward `y[n] = x[n] + a*x[n-tau]` or feed-back
+//! `y[n] = x[n] + a*y[n-tau]`, streaming, with click-free changes of delay and mode.
+
+use super::control::Control;
+use super::delay_line::{DelayLine, Tap};
+
+/// The largest magnitude of alpha used in the feed-back loop. At `|a| = 1` the loop would ring
+/// forever (poles on the unit circle); 0.999 still rings for thousands of delay periods.
+pub const MAX_FEEDBACK_ALPHA: f32 = 0.999;
+
+/// Which of the two comb structures runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CombMode {
+    /// `y[n] = x[n] + a*x[n-tau]`: notches, never unstable.
+    FeedForward,
+    /// `y[n] = x[n] + a*y[n-tau]`: resonant peaks, alpha limited to [`MAX_FEEDBACK_ALPHA`].
+    FeedBack,
+}
+
+impl CombMode {
+    /// The alpha actually applied in this mode: feed-back clamps it to keep the loop stable.
+    #[inline]
+    pub fn effective_alpha(self, alpha: f32) -> f32 {
+        match self {
+            CombMode::FeedForward => alpha,
+            CombMode::FeedBack => alpha.clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA),
+        }
+    }
+}
+
+/// A comb's settings, a small value type with the analytic response of the filter they make.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CombCoefficients {
+    /// Feed-forward or feed-back.
+    pub mode: CombMode,
+    /// The delay tau, in samples (fractional delays allowed, at least 1).
+    pub delay_samples: f32,
+    /// The gain of the delayed path, as set (feed-back clamps it when used).
+    pub alpha: f32,
+}
+
+impl CombCoefficients {
+    /// The gain of the filter at angular frequency `omega` (radians per sample):
+    /// `|1 + a e^{-j omega tau}|` feed-forward, `1 / |1 - a e^{-j omega tau}|` feed-back
+    /// (the z-transforms `1 + a z^-tau` and `1 / (1 - a z^-tau)` on the unit circle).
+    pub fn magnitude(&self, omega: f64) -> f64 {
+        let alpha = f64::from(self.mode.effective_alpha(self.alpha));
+        let phase = omega * f64::from(self.delay_samples);
+        let sign = match self.mode {
+            CombMode::FeedForward => 1.0,
+            CombMode::FeedBack => -1.0,
+        };
+        let re = 1.0 + sign * alpha * phase.cos();
+        let im = -sign * alpha * phase.sin();
+        let denominator_or_gain = re.hypot(im);
+        match self.mode {
+            CombMode::FeedForward => denominator_or_gain,
+            CombMode::FeedBack => 1.0 / denominator_or_gain,
+        }
+    }
+
+    /// How many samples the output takes to fall 90 dB after the input stops: one delay for
+    /// feed-forward, and for feed-back as many round trips as `|a|^k` needs to reach -90 dB.
+    pub fn tail_samples(&self) -> f64 {
+        let delay = f64::from(self.delay_samples);
+        let alpha = f64::from(self.mode.effective_alpha(self.alpha)).abs();
+        match self.mode {
+            CombMode::FeedForward => delay,
+            CombMode::FeedBack if alpha < 1e-9 => delay,
+            CombMode::FeedBack => delay * ((-90.0 / 20.0) * std::f64::consts::LN_10 / alpha.ln()),
+        }
+    }
+}
+
+/// What the comb is reading: which history (input or output) and how far back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Voicing {
+    mode: CombMode,
+    tap: Tap,
+}
+
+/// A crossfade under way from the current voicing to `to`.
+#[derive(Debug, Clone, Copy)]
+struct Fade {
+    to: Voicing,
+    /// Samples of the fade already played.
+    elapsed: usize,
+}
+
+/// Streaming state of one channel's comb filter.
+///
+/// It keeps both the input and the output history, so that switching between feed-forward and
+/// feed-back (which read different histories) is a crossfade like any delay change, instead of
+/// starting the new mode from silence. Delay and mode changes fade linearly over
+/// `fade_samples`: the two taps read the same signal at nearby times, so their sum stays at
+/// the level of either (an equal-power fade would bulge by up to 3 dB), and a convex mix of two
+/// stable feed-back loops is itself stable.
+#[derive(Debug, Clone)]
+pub struct CombChannel {
+    /// `x[n]`, read by feed-forward.
+    input_history: DelayLine,
+    /// `y[n]`, read by feed-back.
+    output_history: DelayLine,
+    /// The voicing being heard (the one faded from, while a fade runs).
+    current: Voicing,
+    /// The voicing asked for; a fade to it starts as soon as no other fade is running.
+    target: Voicing,
+    fade: Option<Fade>,
+    /// Length of a crossfade, in samples (at least 1).
+    fade_samples: usize,
+}
+
+impl CombChannel {
+    /// A silent channel that can delay up to `max_delay_samples`, starting at `coefficients`
+    /// (no fade in). Allocates: call it outside the audio thread.
+    pub fn new(max_delay_samples: usize, coefficients: CombCoefficients) -> Self {
+        let input_history = DelayLine::new(max_delay_samples);
+        let output_history = DelayLine::new(max_delay_samples);
+        let voicing = Voicing {
+            mode: coefficients.mode,
+            tap: Tap::new(coefficients.delay_samples),
+        };
+        let mut channel = Self {
+            input_history,
+            output_history,
+            current: voicing,
+            target: voicing,
+            fade: None,
+            fade_samples: 1,
+        };
+        channel.set_target(coefficients.mode, coefficients.delay_samples);
+        channel.current = channel.target;
+        channel
+    }
+
+    /// Sets how long delay and mode changes take to crossfade, in samples.
+    pub fn set_fade_samples(&mut self, fade_samples: usize) {
+        self.fade_samples = fade_samples.max(1);
+    }
+
+    /// Asks for a new mode and delay. The change is heard through a crossfade that starts at
+    /// the next processed sample, or when a running fade ends. Delays are clamped to the range
+    /// the line was sized for.
+    pub fn set_target(&mut self, mode: CombMode, delay_samples: f32) {
+        let longest = self.input_history.max_delay_samples() as f32;
+        self.target = Voicing {
+            mode,
+            tap: Tap::new(delay_samples.min(longest)),
+        };
+    }
+
+    /// The delay being heard now, in samples (the one faded from, while a fade runs).
+    pub fn current_delay_samples(&self) -> f32 {
+        self.current.tap.delay_samples()
+    }
+
+    /// Forgets all history and jumps to the target without a fade. Does not allocate.
+    pub fn reset(&mut self) {
+        self.input_history.clear();
+        self.output_history.clear();
+        self.current = self.target;
+        self.fade = None;
+    }
+
+    /// Filters `block` in place, carrying state over to the next call: the output does not
+    /// depend on how a stream is split into blocks.
+    ///
+    /// # Panics
+    /// If `alpha` is [`Control::PerSample`] with fewer values than `block` has samples.
+    pub fn process(&mut self, block: &mut [f32], alpha: Control) {
+        let mut done = 0;
+        while done < block.len() {
+            if self.fade.is_none() && self.target != self.current {
+                self.fade = Some(Fade {
+                    to: self.target,
+                    elapsed: 0,
+                });
+            }
+            let rest = &mut block[done..];
+            let alpha = alpha.skip(done);
+            done += match self.fade {
+                None => {
+                    self.run_steady(rest, alpha);
+                    rest.len()
+                }
+                Some(fade) => {
+                    let len = rest.len().min(self.fade_samples - fade.elapsed);
+                    self.run_fade(&mut rest[..len], alpha, fade);
+                    len
+                }
+            };
+        }
+    }
+
+    /// The steady state: one voicing. Mode and alpha source are decided here, once a block.
+    fn run_steady(&mut self, block: &mut [f32], alpha: Control) {
+        let tap = self.current.tap;
+        match (self.current.mode, alpha) {
+            (CombMode::FeedForward, Control::Constant(a)) => self.run::<false>(block, tap, |_| a),
+            (CombMode::FeedForward, Control::PerSample(a)) => self.run::<false>(block, tap, |i| a[i]),
+            (CombMode::FeedBack, Control::Constant(a)) => {
+                let a = CombMode::FeedBack.effective_alpha(a);
+                self.run::<true>(block, tap, |_| a)
+            }
+            (CombMode::FeedBack, Control::PerSample(a)) => self.run::<true>(block, tap, |i| {
+                CombMode::FeedBack.effective_alpha(a[i])
+            }),
+        }
+    }
+
+    /// The per-sample loop, specialised for the mode so that nothing is decided inside it.
+    #[inline(always)]
+    fn run<const FEEDBACK: bool>(
+        &mut self,
+        block: &mut [f32],
+        tap: Tap,
+        alpha_at: impl Fn(usize) -> f32,
+    ) {
+        for (i, sample) in block.iter_mut().enumerate() {
+            let history = if FEEDBACK {
+                &self.output_history
+            } else {
+                &self.input_history
+            };
+            let x = *sample;
+            let y = x + alpha_at(i) * history.read(tap);
+            self.input_history.push(x);
+            self.output_history.push(finite_or_zero(y));
+            *sample = y;
+        }
+    }
+
+    /// A crossfade between two voicings; rare and short, so it favours clarity over speed.
+    fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) {
+        let from = self.current;
+        let step = 1.0 / self.fade_samples as f32;
+        for (i, sample) in block.iter_mut().enumerate() {
+            let alpha = alpha.at(i);
+            let weight_to = (fade.elapsed + i + 1) as f32 * step;
+            let wet_from = self.wet(from, alpha);
+            let wet_to = self.wet(fade.to, alpha);
+            let x = *sample;
+            let y = x + wet_from + weight_to * (wet_to - wet_from);
+            self.input_history.push(x);
+            self.output_history.push(finite_or_zero(y));
+            *sample = y;
+        }
+        fade.elapsed += block.len();
+        if fade.elapsed >= self.fade_samples {
+            self.current = fade.to;
+            self.fade = None;
+        } else {
+            self.fade = Some(fade);
+        }
+    }
+
+    /// The delayed path `a * history[n - tau]` of one voicing.
+    #[inline]
+    fn wet(&self, voicing: Voicing, alpha: f32) -> f32 {
+        let history = match voicing.mode {
+            CombMode::FeedForward => &self.input_history,
+            CombMode::FeedBack => &self.output_history,
+        };
+        voicing.mode.effective_alpha(alpha) * history.read(voicing.tap)
+    }
+}
+
+/// What the output history stores of `y`: NaN or infinity from bad input would otherwise
+/// circulate in the feed-back loop forever; stored as silence, it is gone one tau after the
+/// bad input stops. A select, not a branch, so the loop stays branch-free.
+#[inline(always)]
+fn finite_or_zero(y: f32) -> f32 {
+    if y.is_finite() { y } else { 0.0 }
+}

@@ -1,0 +1,8 @@
+//! Host-free DSP: the delay line, the comb filter, the output stage and the whole-signal
+//! library API. Nothing here knows about plugins; tests, benches and other programs use it.
+
+pub mod comb;
+pub mod control;
+pub mod delay_line;
+pub mod offline;
+pub mod output_stage;

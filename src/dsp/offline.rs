@@ -1,0 +1,99 @@
+//! The library API: comb-filter a whole signal in place, with no host and no plugin.
+//! It runs the same [`CombChannel`] kernel as the plugin, starting from silence.
+
+use std::fmt;
+
+use super::comb::{CombChannel, CombCoefficients, CombMode};
+use super::control::Control;
+
+/// Why a comb could not be applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CombError {
+    /// tau was 0: `y[n]` would depend on itself.
+    ZeroDelay,
+    /// alpha was NaN or infinite.
+    NonFiniteAlpha(f32),
+}
+
+impl fmt::Display for CombError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CombError::ZeroDelay => write!(f, "tau must be at least one sample, got 0"),
+            CombError::NonFiniteAlpha(alpha) => write!(f, "alpha must be finite, got {alpha}"),
+        }
+    }
+}
+
+impl std::error::Error for CombError {}
+
+/// Feed-forward comb in place: `y[n] = x[n] + alpha * x[n - tau]`, with `x` zero before the
+/// signal starts.
+///
+/// # Errors
+/// [`CombError::ZeroDelay`] for `tau == 0`, [`CombError::NonFiniteAlpha`] for NaN or Inf.
+pub fn feed_forward(signal: &mut [f32], tau: usize, alpha: f32) -> Result<(), CombError> {
+    apply(CombMode::FeedForward, &mut [signal], tau, alpha)
+}
+
+/// Feed-back comb in place: `y[n] = x[n] + alpha * y[n - tau]`, with `y` zero before the signal
+/// starts. `|alpha|` is limited to [`MAX_FEEDBACK_ALPHA`](super::comb::MAX_FEEDBACK_ALPHA).
+///
+/// # Errors
+/// As [`feed_forward`].
+pub fn feed_backward(signal: &mut [f32], tau: usize, alpha: f32) -> Result<(), CombError> {
+    apply(CombMode::FeedBack, &mut [signal], tau, alpha)
+}
+
+/// [`feed_forward`] on every channel of a multi-channel buffer (`Vec<Vec<f32>>`,
+/// `[[f32; N]; 2]`, `&mut [&mut [f32]]`, ...); channels are independent and may differ in length.
+///
+/// # Errors
+/// As [`feed_forward`]; nothing is changed on error.
+pub fn feed_forward_channels<C: AsMut<[f32]>>(
+    channels: &mut [C],
+    tau: usize,
+    alpha: f32,
+) -> Result<(), CombError> {
+    apply(CombMode::FeedForward, channels, tau, alpha)
+}
+
+/// [`feed_backward`] on every channel of a multi-channel buffer.
+///
+/// # Errors
+/// As [`feed_forward`]; nothing is changed on error.
+pub fn feed_backward_channels<C: AsMut<[f32]>>(
+    channels: &mut [C],
+    tau: usize,
+    alpha: f32,
+) -> Result<(), CombError> {
+    apply(CombMode::FeedBack, channels, tau, alpha)
+}
+
+fn apply<C: AsMut<[f32]>>(
+    mode: CombMode,
+    channels: &mut [C],
+    tau: usize,
+    alpha: f32,
+) -> Result<(), CombError> {
+    if tau == 0 {
+        return Err(CombError::ZeroDelay);
+    }
+    if !alpha.is_finite() {
+        return Err(CombError::NonFiniteAlpha(alpha));
+    }
+    let coefficients = CombCoefficients {
+        mode,
+        delay_samples: tau as f32,
+        alpha,
+    };
+    for channel in channels {
+        let signal = channel.as_mut();
+        // Echoes from further back than the signal is long never arrive: a shorter line
+        // gives the same output.
+        let mut comb = CombChannel::new(tau.min(signal.len()), coefficients);
+        if tau <= signal.len() {
+            comb.process(signal, Control::Constant(alpha));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! PrimeComb: feed-forward and feed-back comb filters as a CLAP and VST3 plugin.
+//!
+//! This file is the plugin glue: lifecycle, parameter policy and exports. The filter maths is
+//! in [`dsp`], which knows nothing about plugins and can be used on its own:
+//!
+//! ```
+//! let mut signal: Vec<f32> = (0..10).map(|n| n as f32).collect();
+//! primecomb::feed_forward(&mut signal, 4, 0.5).unwrap();
+//! assert_eq!(signal, [0.0, 1.0, 2.0, 3.0, 4.0, 5.5, 7.0, 8.5, 10.0, 11.5]);
+//! ```
+
+use std::num::NonZeroU32;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+
+pub mod dsp;
+pub mod params;
+pub mod shared;
+
+pub use dsp::comb::{CombCoefficients, CombMode, MAX_FEEDBACK_ALPHA};
+pub use dsp::offline::{
+    CombError, feed_backward, feed_backward_channels, feed_forward, feed_forward_channels,
+};
+
+use dsp::comb::CombChannel;
+use dsp::control::Control;
+use dsp::output_stage::{apply_gain, mix_and_gain};
+use params::{PrimeCombParams, TAU_MAX_MS, tau_samples};
+use shared::SharedState;
+
+/// How long a change of tau or mode crossfades, in milliseconds: long enough that the fade
+/// itself is inaudible as a click, short enough to follow a knob.
+const CROSSFADE_MS: f32 = 20.0;
+
+/// The plugin instance: owned by the audio thread once active.
+pub struct PrimeComb {
+    params: Arc<PrimeCombParams>,
+    shared: Arc<SharedState>,
+    /// Sample rate of the current activation, in Hz.
+    sample_rate: f32,
+    /// One comb per channel; allocated in `activate()`.
+    combs: Vec<CombChannel>,
+    /// Per-sample buffers for one block; allocated in `activate()`.
+    scratch: BlockScratch,
+}
+
+/// Buffers `process()` fills once a block, sized for the host's largest block.
+#[derive(Default)]
+struct BlockScratch {
+    /// A copy of the input, for the dry part of the mix.
+    dry: Vec<f32>,
+    /// Smoothed alpha, mix and output gain, while they glide.
+    alpha: Vec<f32>,
+    mix: Vec<f32>,
+    gain: Vec<f32>,
+}
+
+impl BlockScratch {
+    fn new(max_block_samples: usize) -> Self {
+        let zeroed = || vec![0.0; max_block_samples];
+        Self {
+            dry: zeroed(),
+            alpha: zeroed(),
+            mix: zeroed(),
+            gain: zeroed(),
+        }
+    }
+
+    fn max_block_samples(&self) -> usize {
+        self.dry.len()
+    }
+}
+
+impl Default for PrimeComb {
+    fn default() -> Self {
+        let shared = Arc::new(SharedState::default());
+        Self {
+            params: Arc::new(PrimeCombParams::new(shared.clone())),
+            shared,
+            sample_rate: SharedState::DEFAULT_SAMPLE_RATE,
+            combs: Vec::new(),
+            scratch: BlockScratch::default(),
+        }
+    }
+}
+
+impl PrimeComb {
+    /// The filter settings the parameters ask for now.
+    fn coefficients(&self) -> CombCoefficients {
+        CombCoefficients {
+            mode: self.params.mode.value().into(),
+            delay_samples: tau_samples(self.params.tau_ms.value(), self.sample_rate),
+            alpha: self.params.alpha.value(),
+        }
+    }
+
+    fn process_block(&mut self, buffer: &mut Buffer) -> ProcessStatus {
+        let coefficients = self.coefficients();
+        for comb in &mut self.combs {
+            comb.set_target(coefficients.mode, coefficients.delay_samples);
+        }
+        let total = buffer.samples();
+        let channels = buffer.as_slice();
+        let mut start = 0;
+        while start < total {
+            let len = (total - start).min(self.scratch.max_block_samples());
+            let BlockScratch {
+                dry,
+                alpha,
+                mix,
+                gain,
+            } = &mut self.scratch;
+            let alpha = smoothed(&self.params.alpha, &mut alpha[..len], |a| a);
+            let mix = smoothed(&self.params.mix, &mut mix[..len], |m| m);
+            let gain = smoothed(&self.params.output_db, &mut gain[..len], util::db_to_gain);
+            let needs_dry = !mix.is_constant(1.0);
+            for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
+                let block = &mut channel[start..start + len];
+                if needs_dry {
+                    dry[..len].copy_from_slice(block);
+                }
+                comb.process(block, alpha);
+                if needs_dry {
+                    mix_and_gain(block, dry, mix, gain);
+                } else if !gain.is_constant(1.0) {
+                    apply_gain(block, gain);
+                }
+            }
+            start += len;
+        }
+        let fade = f64::from(CROSSFADE_MS * self.sample_rate / 1000.0);
+        let tail = coefficients.tail_samples() + fade;
+        ProcessStatus::Tail(tail.min(f64::from(u32::MAX)) as u32)
+    }
+}
+
+/// A smoothed parameter's values for the next `values.len()` samples, mapped by `map`: a
+/// constant when it is not gliding, so the common case costs nothing per sample.
+fn smoothed<'a>(param: &FloatParam, values: &'a mut [f32], map: fn(f32) -> f32) -> Control<'a> {
+    if param.smoothed.is_smoothing() {
+        param
+            .smoothed
+            .next_block_exact_mapped(values, |_, value| map(value));
+        Control::PerSample(values)
+    } else {
+        Control::Constant(map(param.smoothed.next()))
+    }
+}
+
+impl Plugin for PrimeComb {
+    const NAME: &'static str = "PrimeComb";
+    const VENDOR: &'static str = "PrimeComb";
+    const URL: &'static str = "";
+    const EMAIL: &'static str = "";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(2),
+            main_output_channels: NonZeroU32::new(2),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(1),
+            main_output_channels: NonZeroU32::new(1),
+            ..AudioIOLayout::const_default()
+        },
+    ];
+    // Parameter changes split the block where they happen, so automation of tau lands on the
+    // sample it was drawn at; the output does not depend on block boundaries anyway.
+    const SAMPLE_ACCURATE_AUTOMATION: bool = true;
+
+    type Editor = ();
+    type SysExMessage = ();
+    type BackgroundTask = ();
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn activate(
+        &mut self,
+        audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        self.sample_rate = buffer_config.sample_rate;
+        self.shared.set_sample_rate(buffer_config.sample_rate);
+        let channel_count = audio_io_layout
+            .main_output_channels
+            .map_or(0, NonZeroU32::get) as usize;
+        let max_delay = tau_samples(TAU_MAX_MS, self.sample_rate).ceil() as usize;
+        let fade_samples = (CROSSFADE_MS * self.sample_rate / 1000.0).round() as usize;
+        let coefficients = self.coefficients();
+        self.combs = (0..channel_count)
+            .map(|_| {
+                let mut comb = CombChannel::new(max_delay, coefficients);
+                comb.set_fade_samples(fade_samples);
+                comb
+            })
+            .collect();
+        self.scratch = BlockScratch::new(buffer_config.max_buffer_size.max(1) as usize);
+        true
+    }
+
+    fn reset(&mut self) {
+        let coefficients = self.coefficients();
+        for comb in &mut self.combs {
+            comb.set_target(coefficients.mode, coefficients.delay_samples);
+            comb.reset();
+        }
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        _context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        // A panic must not unwind into the host. Should one happen anyway, the block is
+        // silenced and the filter starts afresh instead of taking the host down.
+        match catch_unwind(AssertUnwindSafe(|| self.process_block(buffer))) {
+            Ok(status) => status,
+            Err(_) => {
+                for channel in buffer.as_slice() {
+                    channel.fill(0.0);
+                }
+                self.reset();
+                ProcessStatus::Error("PrimeComb: internal error, output silenced")
+            }
+        }
+    }
+}
+
+impl ClapPlugin for PrimeComb {
+    const CLAP_ID: &'static str = "org.primecomb.primecomb";
+    const CLAP_DESCRIPTION: Option<&'static str> =
+        Some("Feed-forward and feed-back comb filter with prime-number delays");
+    const CLAP_MANUAL_URL: Option<&'static str> = None;
+    const CLAP_SUPPORT_URL: Option<&'static str> = None;
+    const CLAP_FEATURES: &'static [ClapFeature] = &[
+        ClapFeature::AudioEffect,
+        ClapFeature::Stereo,
+        ClapFeature::Mono,
+        ClapFeature::Filter,
+    ];
+}
+
+impl Vst3Plugin for PrimeComb {
+    const VST3_CLASS_ID: [u8; 16] = *b"PrimeCombFilter1";
+    const VST3_SUBCATEGORIES: &'static [Vst3SubCategory] =
+        &[Vst3SubCategory::Fx, Vst3SubCategory::Filter];
+}
+
+nice_export_clap!(PrimeComb);
+nice_export_vst3!(PrimeComb);

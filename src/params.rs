@@ -1,0 +1,164 @@
+//! The plugin's parameters: the single source of ids, ranges, defaults and value text.
+//!
+//! Parameter ids are a public contract: saved sessions and automation refer to them. Never
+//! rename or renumber one; `tests/parameter_contract.rs` fails if one changes.
+
+use std::sync::Arc;
+
+use nice_plug::prelude::*;
+
+use crate::dsp::comb::CombMode;
+use crate::shared::SharedState;
+
+/// Shortest and longest tau the knob offers, in milliseconds.
+pub const TAU_MIN_MS: f32 = 0.02;
+pub const TAU_MAX_MS: f32 = 1000.0;
+/// How long alpha, mix and output glide to a new value, in milliseconds: long enough to
+/// remove zipper noise, short enough to follow automation closely.
+const SMOOTHING_MS: f32 = 10.0;
+
+/// The comb structure, as the host sees it. Variant ids are stored in saved state.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    #[id = "feed-forward"]
+    #[name = "Feed-forward"]
+    FeedForward,
+    #[id = "feed-back"]
+    #[name = "Feed-back"]
+    FeedBack,
+}
+
+impl From<Mode> for CombMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::FeedForward => CombMode::FeedForward,
+            Mode::FeedBack => CombMode::FeedBack,
+        }
+    }
+}
+
+#[derive(Params)]
+pub struct PrimeCombParams {
+    /// Feed-forward or feed-back comb.
+    #[id = "mode"]
+    pub mode: EnumParam<Mode>,
+    /// The delay tau, in milliseconds; the DSP never goes below one sample.
+    #[id = "tau"]
+    pub tau_ms: FloatParam,
+    /// Gain of the delayed path; feed-back limits its magnitude to 0.999.
+    #[id = "alpha"]
+    pub alpha: FloatParam,
+    /// Dry/wet: 0 is the input, 1 the comb output.
+    #[id = "mix"]
+    pub mix: FloatParam,
+    /// Output gain, in decibels.
+    #[id = "output"]
+    pub output_db: FloatParam,
+}
+
+impl PrimeCombParams {
+    /// The parameters, with tau's value text reading the sample rate from `shared`.
+    pub fn new(shared: Arc<SharedState>) -> Self {
+        let shared_for_text = shared.clone();
+        Self {
+            mode: EnumParam::new("Mode", Mode::FeedBack),
+            tau_ms: FloatParam::new("Tau", 5.0, tau_range())
+                .with_value_to_string(Arc::new(move |ms| {
+                    format_tau(ms, shared_for_text.sample_rate())
+                }))
+                .with_string_to_value(Arc::new(move |text| {
+                    parse_tau_ms(text, shared.sample_rate())
+                })),
+            alpha: FloatParam::new("Alpha", 0.5, FloatRange::Linear { min: -1.0, max: 1.0 })
+                .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+                .with_value_to_string(formatters::v2s_f32_rounded(3)),
+            mix: FloatParam::new("Mix", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
+                .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+                .with_unit("%")
+                .with_value_to_string(formatters::v2s_f32_percentage(0))
+                .with_string_to_value(formatters::s2v_f32_percentage()),
+            output_db: FloatParam::new(
+                "Output",
+                0.0,
+                FloatRange::Linear {
+                    min: -24.0,
+                    max: 24.0,
+                },
+            )
+            .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+            .with_step_size(0.1)
+            .with_unit(" dB"),
+        }
+    }
+}
+
+/// Tau's knob range: skewed so that the musically busy few milliseconds get most of the travel
+/// (the knob's centre is about 20 ms).
+pub fn tau_range() -> FloatRange {
+    FloatRange::Skewed {
+        min: TAU_MIN_MS,
+        max: TAU_MAX_MS,
+        factor: FloatRange::skew_factor(-2.5),
+    }
+}
+
+/// Tau in samples at `sample_rate`, never below one sample.
+pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
+    (tau_ms * sample_rate / 1000.0).max(1.0)
+}
+
+/// Tau's value text: milliseconds, then the delay in samples it gives at the current rate,
+/// e.g. `5.00 ms (240 smp)`.
+pub fn format_tau(tau_ms: f32, sample_rate: f32) -> String {
+    let samples = tau_samples(tau_ms, sample_rate);
+    let ms_digits = if tau_ms < 1.0 { 3 } else { 2 };
+    let sample_digits = if samples.fract() == 0.0 { 0 } else { 1 };
+    format!("{tau_ms:.ms_digits$} ms ({samples:.sample_digits$} smp)")
+}
+
+/// Reads tau typed by a user, in milliseconds: `5`, `5 ms`, `5ms`, `0.5 s`, `240 smp`,
+/// `240 samples`, or the full value text `5.00 ms (240 smp)`. None if it is no number.
+pub fn parse_tau_ms(text: &str, sample_rate: f32) -> Option<f32> {
+    // The value text appends the sample count in brackets; the leading value decides.
+    let text = text.split('(').next()?.trim().to_ascii_lowercase();
+    let number_len = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e')))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(number_len);
+    let value: f32 = number.trim().parse().ok()?;
+    let ms = match unit.trim() {
+        "" | "ms" => value,
+        "s" => value * 1000.0,
+        "smp" | "samples" | "sample" | "spl" => value * 1000.0 / sample_rate,
+        _ => return None,
+    };
+    ms.is_finite().then_some(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every form the value text shows, and the usual shorthands, parse back to the same
+    /// milliseconds (hand-worked: 240 samples at 48 kHz is 5 ms).
+    #[test]
+    fn tau_text_round_trips() {
+        let sr = 48_000.0;
+        for text in ["5", "5 ms", "5ms", " 5.00 MS ", "0.005 s", "240 smp", "240 samples"] {
+            let ms = parse_tau_ms(text, sr).unwrap_or_else(|| panic!("{text}"));
+            assert!((ms - 5.0).abs() < 1e-5, "{text} -> {ms}");
+        }
+        assert_eq!(parse_tau_ms(&format_tau(5.0, sr), sr), Some(5.0));
+        assert_eq!(format_tau(5.0, sr), "5.00 ms (240 smp)");
+        assert_eq!(format_tau(0.02, 44_100.0), "0.020 ms (1 smp)");
+        assert_eq!(parse_tau_ms("fast", sr), None);
+        assert_eq!(parse_tau_ms("5 parsecs", sr), None);
+    }
+
+    /// Tau never drops below one sample, however short the knob or slow the rate.
+    #[test]
+    fn tau_is_at_least_one_sample() {
+        assert_eq!(tau_samples(TAU_MIN_MS, 8_000.0), 1.0);
+        assert_eq!(tau_samples(1.0, 48_000.0), 48.0);
+    }
+}

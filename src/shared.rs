@@ -1,0 +1,35 @@
+//! What crosses threads, and why each memory ordering is enough.
+
+use atomic_float::AtomicF32;
+use std::sync::atomic::Ordering;
+
+/// State the plugin shares with parameter text callbacks (and later the editor), which the host
+/// may call from any thread.
+#[derive(Debug)]
+pub struct SharedState {
+    /// The sample rate of the current activation, in Hz. Written by `activate()`, read by
+    /// tau's value text. Relaxed: it is a single value with no other data published with it,
+    /// and a text shown with the previous rate for a moment is harmless.
+    sample_rate: AtomicF32,
+}
+
+impl SharedState {
+    /// The rate assumed before the host activates the plugin.
+    pub const DEFAULT_SAMPLE_RATE: f32 = 48_000.0;
+
+    pub fn sample_rate(&self) -> f32 {
+        self.sample_rate.load(Ordering::Relaxed)
+    }
+
+    pub fn set_sample_rate(&self, sample_rate: f32) {
+        self.sample_rate.store(sample_rate, Ordering::Relaxed);
+    }
+}
+
+impl Default for SharedState {
+    fn default() -> Self {
+        Self {
+            sample_rate: AtomicF32::new(Self::DEFAULT_SAMPLE_RATE),
+        }
+    }
+}
