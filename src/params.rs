@@ -69,9 +69,16 @@ impl PrimeCombParams {
                 .with_string_to_value(Arc::new(move |text| {
                     parse_tau_ms(text, shared.sample_rate())
                 })),
-            alpha: FloatParam::new("Alpha", 0.5, FloatRange::Linear { min: -1.0, max: 1.0 })
-                .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
-                .with_value_to_string(formatters::v2s_f32_rounded(3)),
+            alpha: FloatParam::new(
+                "Alpha",
+                0.5,
+                FloatRange::Linear {
+                    min: -1.0,
+                    max: 1.0,
+                },
+            )
+            .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+            .with_value_to_string(formatters::v2s_f32_rounded(3)),
             mix: FloatParam::new("Mix", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
                 .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
                 .with_unit("%")
@@ -102,9 +109,22 @@ pub fn tau_range() -> FloatRange {
     }
 }
 
-/// Tau in samples at `sample_rate`, never below one sample.
+/// How close to a whole number of samples a delay must be to count as whole. A knob's value
+/// passes through the host's normalized 0..1 scale and back, which leaves f32 rounding noise;
+/// without this, "1 ms at 48 kHz" could come out as 47.99999 samples and be interpolated.
+const WHOLE_SAMPLE_TOLERANCE: f64 = 1e-3;
+
+/// Tau in samples at `sample_rate`, never below one sample, snapped to a whole number of
+/// samples when within [`WHOLE_SAMPLE_TOLERANCE`] of one.
 pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
-    (tau_ms * sample_rate / 1000.0).max(1.0)
+    let samples = f64::from(tau_ms) * f64::from(sample_rate) / 1000.0;
+    let whole = samples.round();
+    let samples = if (samples - whole).abs() < WHOLE_SAMPLE_TOLERANCE {
+        whole
+    } else {
+        samples
+    };
+    samples.max(1.0) as f32
 }
 
 /// Tau's value text: milliseconds, then the delay in samples it gives at the current rate,
@@ -144,7 +164,15 @@ mod tests {
     #[test]
     fn tau_text_round_trips() {
         let sr = 48_000.0;
-        for text in ["5", "5 ms", "5ms", " 5.00 MS ", "0.005 s", "240 smp", "240 samples"] {
+        for text in [
+            "5",
+            "5 ms",
+            "5ms",
+            " 5.00 MS ",
+            "0.005 s",
+            "240 smp",
+            "240 samples",
+        ] {
             let ms = parse_tau_ms(text, sr).unwrap_or_else(|| panic!("{text}"));
             assert!((ms - 5.0).abs() < 1e-5, "{text} -> {ms}");
         }
@@ -160,5 +188,8 @@ mod tests {
     fn tau_is_at_least_one_sample() {
         assert_eq!(tau_samples(TAU_MIN_MS, 8_000.0), 1.0);
         assert_eq!(tau_samples(1.0, 48_000.0), 48.0);
+        // Rounding noise from the normalized round trip is snapped away; real fractions stay.
+        assert_eq!(tau_samples(0.999_999_9, 48_000.0), 48.0);
+        assert_eq!(tau_samples(0.05, 44_100.0), 2.205);
     }
 }

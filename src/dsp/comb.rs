@@ -197,14 +197,16 @@ impl CombChannel {
         let tap = self.current.tap;
         match (self.current.mode, alpha) {
             (CombMode::FeedForward, Control::Constant(a)) => self.run::<false>(block, tap, |_| a),
-            (CombMode::FeedForward, Control::PerSample(a)) => self.run::<false>(block, tap, |i| a[i]),
+            (CombMode::FeedForward, Control::PerSample(a)) => {
+                self.run::<false>(block, tap, |i| a[i])
+            }
             (CombMode::FeedBack, Control::Constant(a)) => {
                 let a = CombMode::FeedBack.effective_alpha(a);
                 self.run::<true>(block, tap, |_| a)
             }
-            (CombMode::FeedBack, Control::PerSample(a)) => self.run::<true>(block, tap, |i| {
-                CombMode::FeedBack.effective_alpha(a[i])
-            }),
+            (CombMode::FeedBack, Control::PerSample(a)) => {
+                self.run::<true>(block, tap, |i| CombMode::FeedBack.effective_alpha(a[i]))
+            }
         }
     }
 
