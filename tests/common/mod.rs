@@ -2,6 +2,7 @@
 //! drives the plugin through nice-plug's `Plugin` API.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod clap_host;
 pub mod harness;
 
 use rand::rngs::SmallRng;

@@ -1,0 +1,284 @@
+//! A small CLAP host on `clack-host`: it builds the plugin bundle the way a user does (a debug
+//! build, with allocation checks in `process()`), loads `primecomb.clap`, and drives it through
+//! the CLAP ABI as a DAW would.
+
+use std::ffi::CString;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use clack_extensions::params::{ParamInfoBuffer, PluginParams};
+use clack_extensions::state::PluginState;
+use clack_host::events::event_types::ParamValueEvent;
+use clack_host::prelude::*;
+
+pub const PLUGIN_ID: &str = "org.primecomb.primecomb";
+
+/// Builds the CLAP bundle once per test binary, into its own target directory so that it
+/// never waits on the build lock of the `cargo test` that runs this.
+pub fn bundle_path() -> &'static PathBuf {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let target_dir = root.join("target").join("plugin-under-test");
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "xtask",
+                "bundle",
+                "primecomb",
+                "--features",
+                "assert_process_allocs",
+            ])
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the plugin bundle failed");
+        target_dir.join("bundled").join("primecomb.clap")
+    })
+}
+
+/// CLAP's parameter ids are numbers; nice-plug derives them from the string ids with this
+/// documented hash (31-based, top bit cleared), so a host finds `"tau"` as `clap_id("tau")`.
+pub fn clap_id(id: &str) -> u32 {
+    let hash = id.bytes().fold(0u32, |hash, byte| {
+        hash.wrapping_mul(31).wrapping_add(u32::from(byte))
+    });
+    hash & !(1 << 31)
+}
+
+/// The host's side of the callbacks; the plugin may ask for any of them at any time.
+pub struct HostShared;
+
+impl<'a> SharedHandler<'a> for HostShared {
+    fn request_restart(&self) {}
+    fn request_process(&self) {}
+    fn request_callback(&self) {}
+}
+
+pub struct TestHost;
+
+impl HostHandlers for TestHost {
+    type Shared<'a> = HostShared;
+    type MainThread<'a> = ();
+    type AudioProcessor<'a> = ();
+}
+
+/// What the host knows of one parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamDescription {
+    pub id: u32,
+    pub name: String,
+    pub min: f64,
+    pub max: f64,
+    pub default: f64,
+}
+
+/// One loaded, instantiated plugin.
+pub struct LoadedPlugin {
+    instance: PluginInstance<TestHost>,
+    _entry: PluginEntry,
+}
+
+impl LoadedPlugin {
+    /// Loads the bundle and creates an instance of PrimeComb.
+    pub fn new() -> Self {
+        // SAFETY: the bundle is this crate's own plugin, built by `bundle_path`.
+        let entry = unsafe { PluginEntry::load(bundle_path()) }.expect("the bundle loads");
+        let factory = entry.get_plugin_factory().expect("a plugin factory");
+        let id = CString::new(PLUGIN_ID).unwrap();
+        assert!(
+            factory
+                .plugin_descriptors()
+                .any(|d| d.id().map(|i| i.to_bytes()) == Some(PLUGIN_ID.as_bytes())),
+            "the factory lists {PLUGIN_ID}"
+        );
+        let host_info = HostInfo::new("PrimeComb tests", "PrimeComb", "", "1.0").unwrap();
+        let instance =
+            PluginInstance::<TestHost>::new(|_| HostShared, |_| (), &entry, &id, &host_info)
+                .expect("the plugin instantiates");
+        Self {
+            instance,
+            _entry: entry,
+        }
+    }
+
+    fn params(&mut self) -> PluginParams {
+        self.instance
+            .plugin_handle()
+            .get_extension()
+            .expect("the params extension")
+    }
+
+    /// Every parameter the plugin lists, in its order.
+    pub fn describe_params(&mut self) -> Vec<ParamDescription> {
+        let params = self.params();
+        let handle = self.instance.plugin_handle();
+        (0..params.count(&handle))
+            .map(|index| {
+                let mut buffer = ParamInfoBuffer::new();
+                let info = params.get_info(&handle, index, &mut buffer).unwrap();
+                ParamDescription {
+                    id: info.id.get(),
+                    name: String::from_utf8_lossy(info.name).into_owned(),
+                    min: info.min_value,
+                    max: info.max_value,
+                    default: info.default_value,
+                }
+            })
+            .collect()
+    }
+
+    /// The host-side value of a parameter (what CLAP exchanges: normalized, or the step index
+    /// of a stepped parameter).
+    pub fn value(&mut self, id: &str) -> f64 {
+        let params = self.params();
+        params
+            .get_value(&self.instance.plugin_handle(), ClapId::new(clap_id(id)))
+            .expect("a known parameter")
+    }
+
+    /// The plugin's value text for a host-side value.
+    pub fn value_text(&mut self, id: &str, value: f64) -> String {
+        let params = self.params();
+        let mut buffer = [0u8; 256];
+        let text = params
+            .value_to_text(
+                &self.instance.plugin_handle(),
+                ClapId::new(clap_id(id)),
+                value,
+                &mut buffer,
+            )
+            .expect("value text");
+        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+        String::from_utf8_lossy(&text[..end]).into_owned()
+    }
+
+    /// What the plugin makes of text typed into the host's entry field.
+    pub fn parse(&mut self, id: &str, text: &str) -> Option<f64> {
+        let params = self.params();
+        let text = CString::new(text).unwrap();
+        params.text_to_value(
+            &self.instance.plugin_handle(),
+            ClapId::new(clap_id(id)),
+            &text,
+        )
+    }
+
+    /// The plugin's saved state.
+    pub fn save(&mut self) -> Vec<u8> {
+        let state: PluginState = self.instance.plugin_handle().get_extension().unwrap();
+        let mut bytes = Vec::new();
+        state
+            .save(&self.instance.plugin_handle(), &mut bytes)
+            .expect("state saves");
+        bytes
+    }
+
+    /// Loads a saved state; false if the plugin refuses it.
+    pub fn load(&mut self, bytes: &[u8]) -> bool {
+        let state: PluginState = self.instance.plugin_handle().get_extension().unwrap();
+        state
+            .load(&self.instance.plugin_handle(), &mut &bytes[..])
+            .is_ok()
+    }
+
+    /// Sets parameters while the plugin is inactive, as a host does when it opens a session:
+    /// (id, text as a user would type it), through the params extension's `flush`.
+    pub fn set_params(&mut self, changes: &[(&str, &str)]) {
+        let mut events = EventBuffer::new();
+        for &(id, text) in changes {
+            let value = self
+                .parse(id, text)
+                .unwrap_or_else(|| panic!("{id}: '{text}' parses"));
+            let param = ClapId::new(clap_id(id));
+            events.push(&ParamValueEvent::new(0, param, Pckn::match_all(), value));
+        }
+        let params = self.params();
+        let mut handle = self
+            .instance
+            .inactive_plugin_handle()
+            .expect("the plugin is inactive");
+        params.flush(
+            &mut handle,
+            &events.as_input(),
+            &mut EventBuffer::new().as_output(),
+        );
+    }
+
+    /// Activates at `sample_rate`, processes `input` (one signal per channel) in blocks of
+    /// `block` samples, deactivates, and returns the output.
+    pub fn process(&mut self, sample_rate: f64, block: usize, input: &[Vec<f32>]) -> Vec<Vec<f32>> {
+        self.process_automated(sample_rate, block, input, |_| Vec::new())
+    }
+
+    /// As [`process`](Self::process), with automation: `automation(block_index)` lists the
+    /// (sample offset in the block, parameter id, CLAP value) changes sent with that block.
+    pub fn process_automated(
+        &mut self,
+        sample_rate: f64,
+        block: usize,
+        input: &[Vec<f32>],
+        automation: impl Fn(usize) -> Vec<(u32, &'static str, f64)>,
+    ) -> Vec<Vec<f32>> {
+        let config = PluginAudioConfiguration {
+            sample_rate,
+            min_frames_count: 1,
+            max_frames_count: block as u32,
+        };
+        let processor = self
+            .instance
+            .activate(|_, _| (), config)
+            .expect("the plugin activates");
+        let mut processor = processor.start_processing().expect("processing starts");
+        let channels = input.len();
+        let mut output: Vec<Vec<f32>> = vec![vec![0.0; input[0].len()]; channels];
+        let mut input_ports = AudioPorts::with_capacity(channels, 1);
+        let mut output_ports = AudioPorts::with_capacity(channels, 1);
+        let mut output_events = EventBuffer::new();
+        let mut start = 0;
+        let mut block_index = 0;
+        while start < input[0].len() {
+            let mut events = EventBuffer::new();
+            for (offset, id, value) in automation(block_index) {
+                let param = ClapId::new(clap_id(id));
+                events.push(&ParamValueEvent::new(
+                    offset,
+                    param,
+                    Pckn::match_all(),
+                    value,
+                ));
+            }
+            block_index += 1;
+            let end = (start + block).min(input[0].len());
+            let mut input_blocks: Vec<Vec<f32>> =
+                input.iter().map(|c| c[start..end].to_vec()).collect();
+            let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_input_only(
+                    input_blocks.iter_mut().map(|c| InputChannel::variable(c)),
+                ),
+            }]);
+            let mut output_audio = output_ports.with_output_buffers([AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_output_only(
+                    output.iter_mut().map(|c| &mut c[start..end]),
+                ),
+            }]);
+            processor
+                .process(
+                    &input_audio,
+                    &mut output_audio,
+                    &events.as_input(),
+                    &mut output_events.as_output(),
+                    Some(start as u64),
+                    None,
+                )
+                .expect("the plugin processes");
+            start = end;
+        }
+        let processor = processor.stop_processing();
+        self.instance.deactivate(processor);
+        output
+    }
+}

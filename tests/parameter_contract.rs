@@ -1,0 +1,35 @@
+//! The parameter ids are a public contract: saved sessions and automation refer to them.
+//! This test fails if one is renamed, removed or reordered, or a default or range moves.
+//! Add new parameters at the end; never change a line here for an existing one.
+
+mod common;
+
+use common::harness::Harness;
+
+/// The ids, in order, and each parameter's default and range as value text (independent of
+/// how the ranges are coded: a changed skew or limit changes the text).
+#[test]
+fn ids_defaults_and_ranges_are_frozen() {
+    let harness = Harness::new(48_000.0, 2, 64);
+    assert_eq!(harness.ids(), ["mode", "tau", "alpha", "mix", "output"]);
+    let cases = [
+        ("mode", 0.0, "Feed-forward"),
+        ("mode", 1.0, "Feed-back"),
+        ("tau", 0.02, "0.020 ms (1 smp)"),
+        ("tau", 5.0, "5.00 ms (240 smp)"),
+        ("tau", 1000.0, "1000.00 ms (48000 smp)"),
+        ("alpha", -1.0, "-1.000"),
+        ("alpha", 1.0, "1.000"),
+        ("mix", 0.0, "0%"),
+        ("mix", 1.0, "100%"),
+        ("output", -24.0, "-24.0 dB"),
+        ("output", 24.0, "24.0 dB"),
+    ];
+    for (id, plain, text) in cases {
+        assert_eq!(harness.text(id, plain), text, "{id} at {plain}");
+    }
+    // Values beyond a range are clamped to it, not wrapped or rejected.
+    assert_eq!(harness.text("tau", 5000.0), "1000.00 ms (48000 smp)");
+    assert_eq!(harness.parse("mix", "40%"), Some(0.4));
+    assert_eq!(harness.parse("mode", "Feed-back"), Some(1.0));
+}
