@@ -245,7 +245,7 @@ fn reported_tail() {
     let mut harness = Harness::new(SR, 2, 64);
     harness.set_now("tau", 1.0);
     harness.set_now("alpha", 0.5);
-    let mut channels = vec![vec![0.0; 64], vec![0.0; 64]];
+    let mut channels = [vec![0.0; 64], vec![0.0; 64]];
     let mut blocks: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
     assert_eq!(harness.process(&mut blocks), ProcessStatus::Tail(1677));
     harness.set_now("mode", 0.0);

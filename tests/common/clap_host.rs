@@ -256,7 +256,7 @@ impl LoadedPlugin {
             let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
                 latency: 0,
                 channels: AudioPortBufferType::f32_input_only(
-                    input_blocks.iter_mut().map(|c| InputChannel::variable(c)),
+                    input_blocks.iter_mut().map(InputChannel::variable),
                 ),
             }]);
             let mut output_audio = output_ports.with_output_buffers([AudioPortBuffer {
