@@ -38,6 +38,19 @@ pub fn bundle_path() -> &'static PathBuf {
     })
 }
 
+/// The loaded bundle. Like a DAW, the test host keeps the library loaded for the life of the
+/// process: the plugin's Rust runtime registers thread-local destructors on the threads that
+/// call it, and unloading the library while such a thread lives would leave them dangling.
+fn entry() -> PluginEntry {
+    static LOADED: OnceLock<()> = OnceLock::new();
+    // SAFETY: the bundle is this crate's own plugin, built by `bundle_path`.
+    let entry = unsafe { PluginEntry::load(bundle_path()) }.expect("the bundle loads");
+    // clack-host shares one loaded library between entries of the same path and unloads it
+    // with the last; one entry that is never dropped keeps it loaded.
+    LOADED.get_or_init(|| std::mem::forget(entry.clone()));
+    entry
+}
+
 /// CLAP's parameter ids are numbers; nice-plug derives them from the string ids with this
 /// documented hash (31-based, top bit cleared), so a host finds `"tau"` as `clap_id("tau")`.
 pub fn clap_id(id: &str) -> u32 {
@@ -83,8 +96,7 @@ pub struct LoadedPlugin {
 impl LoadedPlugin {
     /// Loads the bundle and creates an instance of PrimeComb.
     pub fn new() -> Self {
-        // SAFETY: the bundle is this crate's own plugin, built by `bundle_path`.
-        let entry = unsafe { PluginEntry::load(bundle_path()) }.expect("the bundle loads");
+        let entry = entry();
         let factory = entry.get_plugin_factory().expect("a plugin factory");
         let id = CString::new(PLUGIN_ID).unwrap();
         assert!(
