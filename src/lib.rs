@@ -12,11 +12,13 @@
 use std::num::NonZeroU32;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::time::Duration;
 
 use nice_plug::prelude::*;
 
 pub mod dsp;
 pub mod params;
+pub mod primes;
 pub mod shared;
 
 pub use dsp::comb::{CombCoefficients, CombMode, MAX_FEEDBACK_ALPHA};
@@ -27,12 +29,20 @@ pub use dsp::offline::{
 use dsp::comb::CombChannel;
 use dsp::control::Control;
 use dsp::output_stage::{apply_gain, mix_and_gain};
-use params::{PrimeCombParams, TAU_MAX_MS, tau_samples};
+use params::{PrimeCombParams, max_channel_delay_ms, tau_samples};
+use primes::pool::TableReceiver;
+use primes::snap::{mono_delay, stereo_delays};
+use primes::table::PrimeLookup;
 use shared::SharedState;
 
 /// How long a change of tau or mode crossfades, in milliseconds: long enough that the fade
 /// itself is inaudible as a click, short enough to follow a knob.
 const CROSSFADE_MS: f32 = 20.0;
+
+/// How long `activate()` may wait for a prime table that is not built yet. Builds take about a
+/// millisecond; on a machine too busy for that, processing starts unsnapped and snaps when the
+/// table arrives.
+const TABLE_BUILD_PATIENCE: Duration = Duration::from_millis(100);
 
 /// The plugin instance: owned by the audio thread once active.
 pub struct PrimeComb {
@@ -44,6 +54,8 @@ pub struct PrimeComb {
     combs: Vec<CombChannel>,
     /// Per-sample buffers for one block; allocated in `activate()`.
     scratch: BlockScratch,
+    /// Prime delay tables from the background pool.
+    tables: TableReceiver,
 }
 
 /// Buffers `process()` fills once a block, sized for the host's largest block.
@@ -75,19 +87,22 @@ impl BlockScratch {
 
 impl Default for PrimeComb {
     fn default() -> Self {
-        let shared = Arc::new(SharedState::default());
+        let tables = TableReceiver::new(f64::from(max_channel_delay_ms()) / 1000.0);
+        let shared = Arc::new(SharedState::new(tables.ready_flag()));
         Self {
-            params: Arc::new(PrimeCombParams::new(shared.clone())),
+            params: PrimeCombParams::new(shared.clone()),
             shared,
             sample_rate: SharedState::DEFAULT_SAMPLE_RATE,
             combs: Vec::new(),
             scratch: BlockScratch::default(),
+            tables,
         }
     }
 }
 
 impl PrimeComb {
-    /// The filter settings the parameters ask for now.
+    /// The filter settings the parameters ask for now, with tau as set (before spread and
+    /// prime snapping).
     fn coefficients(&self) -> CombCoefficients {
         CombCoefficients {
             mode: self.params.mode.value().into(),
@@ -96,11 +111,28 @@ impl PrimeComb {
         }
     }
 
+    /// Points every channel's comb at its delay: tau spread apart and snapped to primes as the
+    /// parameters say, and unsnapped until the pool has delivered this rate's table.
+    /// Returns the longest channel delay. Lock-free and allocation-free.
+    fn retarget_combs(&mut self, coefficients: CombCoefficients) -> f32 {
+        let table = self.tables.poll(self.sample_rate);
+        let primes = table
+            .filter(|_| self.params.prime_snap.value())
+            .map(|table| table as &dyn PrimeLookup);
+        let delay = coefficients.delay_samples;
+        let delays = match self.combs.len() {
+            1 => [mono_delay(delay, primes); 2],
+            _ => stereo_delays(delay, self.params.spread.value(), primes),
+        };
+        for (channel, comb) in self.combs.iter_mut().enumerate() {
+            comb.set_target(coefficients.mode, delays[channel.min(1)]);
+        }
+        delays[0].max(delays[1])
+    }
+
     fn process_block(&mut self, buffer: &mut Buffer) -> ProcessStatus {
         let coefficients = self.coefficients();
-        for comb in &mut self.combs {
-            comb.set_target(coefficients.mode, coefficients.delay_samples);
-        }
+        let longest_delay = self.retarget_combs(coefficients);
         let total = buffer.samples();
         let channels = buffer.as_slice();
         let mut start = 0;
@@ -131,7 +163,11 @@ impl PrimeComb {
             start += len;
         }
         let fade = f64::from(CROSSFADE_MS * self.sample_rate / 1000.0);
-        let tail = coefficients.tail_samples() + fade;
+        let longest = CombCoefficients {
+            delay_samples: longest_delay,
+            ..coefficients
+        };
+        let tail = longest.tail_samples() + fade;
         ProcessStatus::Tail(tail.min(f64::from(u32::MAX)) as u32)
     }
 }
@@ -191,7 +227,9 @@ impl Plugin for PrimeComb {
         let channel_count = audio_io_layout
             .main_output_channels
             .map_or(0, NonZeroU32::get) as usize;
-        let max_delay = tau_samples(TAU_MAX_MS, self.sample_rate).ceil() as usize;
+        // Prime snapping may round the longest delay up to the next prime: a few samples.
+        let max_delay = tau_samples(max_channel_delay_ms(), self.sample_rate).ceil() as usize + 512;
+        self.tables.request(self.sample_rate, TABLE_BUILD_PATIENCE);
         let fade_samples = (CROSSFADE_MS * self.sample_rate / 1000.0).round() as usize;
         let coefficients = self.coefficients();
         self.combs = (0..channel_count)
@@ -206,9 +244,8 @@ impl Plugin for PrimeComb {
     }
 
     fn reset(&mut self) {
-        let coefficients = self.coefficients();
+        self.retarget_combs(self.coefficients());
         for comb in &mut self.combs {
-            comb.set_target(coefficients.mode, coefficients.delay_samples);
             comb.reset();
         }
     }

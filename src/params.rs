@@ -3,11 +3,13 @@
 //! Parameter ids are a public contract: saved sessions and automation refer to them. Never
 //! rename or renumber one; `tests/parameter_contract.rs` fails if one changes.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use nice_plug::prelude::*;
 
 use crate::dsp::comb::CombMode;
+use crate::primes::snap::{MAX_SPREAD_RATIO, mono_delay, stereo_delays};
+use crate::primes::table::{PrimeLookup, PrimeSearch};
 use crate::shared::SharedState;
 
 /// Shortest and longest tau the knob offers, in milliseconds.
@@ -54,49 +56,94 @@ pub struct PrimeCombParams {
     /// Output gain, in decibels.
     #[id = "output"]
     pub output_db: FloatParam,
+    /// Snap each channel's delay to the nearest prime number of samples.
+    #[id = "prime"]
+    pub prime_snap: BoolParam,
+    /// How far apart the left and right delays are: 0 to 1 (see [`stereo_delays`]).
+    #[id = "spread"]
+    pub spread: FloatParam,
 }
 
 impl PrimeCombParams {
-    /// The parameters, with tau's value text reading the sample rate from `shared`.
-    pub fn new(shared: Arc<SharedState>) -> Self {
-        let shared_for_text = shared.clone();
-        Self {
-            mode: EnumParam::new("Mode", Mode::FeedBack),
-            tau_ms: FloatParam::new("Tau", 5.0, tau_range())
-                .with_value_to_string(Arc::new(move |ms| {
-                    format_tau(ms, shared_for_text.sample_rate())
-                }))
-                .with_string_to_value(Arc::new(move |text| {
-                    parse_tau_ms(text, shared.sample_rate())
-                })),
-            alpha: FloatParam::new(
-                "Alpha",
-                0.5,
-                FloatRange::Linear {
-                    min: -1.0,
-                    max: 1.0,
-                },
-            )
-            .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
-            .with_value_to_string(formatters::v2s_f32_rounded(3)),
-            mix: FloatParam::new("Mix", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
+    /// The parameters. Tau's value text reads the sample rate from `shared`, and prime snap
+    /// and spread from the parameters themselves (through a weak reference to the whole).
+    pub fn new(shared: Arc<SharedState>) -> Arc<Self> {
+        Arc::new_cyclic(|this: &Weak<Self>| {
+            let this = this.clone();
+            let shared_for_text = shared.clone();
+            Self {
+                mode: EnumParam::new("Mode", Mode::FeedBack),
+                tau_ms: FloatParam::new("Tau", 5.0, tau_range())
+                    .with_value_to_string(Arc::new(move |ms| {
+                        let sample_rate = shared_for_text.sample_rate();
+                        match this.upgrade() {
+                            Some(params) => params.format_tau(ms, sample_rate),
+                            None => format!("{ms:.2} ms"),
+                        }
+                    }))
+                    .with_string_to_value(Arc::new(move |text| {
+                        parse_tau_ms(text, shared.sample_rate())
+                    })),
+                alpha: FloatParam::new(
+                    "Alpha",
+                    0.5,
+                    FloatRange::Linear {
+                        min: -1.0,
+                        max: 1.0,
+                    },
+                )
                 .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+                .with_value_to_string(formatters::v2s_f32_rounded(3)),
+                mix: FloatParam::new("Mix", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
+                    .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+                    .with_unit("%")
+                    .with_value_to_string(formatters::v2s_f32_percentage(0))
+                    .with_string_to_value(formatters::s2v_f32_percentage()),
+                output_db: FloatParam::new(
+                    "Output",
+                    0.0,
+                    FloatRange::Linear {
+                        min: -24.0,
+                        max: 24.0,
+                    },
+                )
+                .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+                .with_step_size(0.1)
+                .with_unit(" dB"),
+                prime_snap: BoolParam::new("Prime Snap", true),
+                spread: FloatParam::new(
+                    "Stereo Spread",
+                    0.0,
+                    FloatRange::Linear { min: 0.0, max: 1.0 },
+                )
                 .with_unit("%")
                 .with_value_to_string(formatters::v2s_f32_percentage(0))
                 .with_string_to_value(formatters::s2v_f32_percentage()),
-            output_db: FloatParam::new(
-                "Output",
-                0.0,
-                FloatRange::Linear {
-                    min: -24.0,
-                    max: 24.0,
-                },
-            )
-            .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
-            .with_step_size(0.1)
-            .with_unit(" dB"),
-        }
+            }
+        })
     }
+
+    /// Tau's value text at the current prime snap and spread settings, e.g.
+    /// `5.00 ms (239 smp, prime)` or `5.00 ms (L 211, R 271 smp, prime)`.
+    fn format_tau(&self, tau_ms: f32, sample_rate: f32) -> String {
+        let delay = tau_samples(tau_ms, sample_rate);
+        let primes = self
+            .prime_snap
+            .value()
+            .then_some(&PrimeSearch as &dyn PrimeLookup);
+        let spread = self.spread.value();
+        let delays = if spread > 0.0 {
+            stereo_delays(delay, spread, primes).to_vec()
+        } else {
+            vec![mono_delay(delay, primes)]
+        };
+        format_tau(tau_ms, &delays, primes.is_some())
+    }
+}
+
+/// The longest delay any channel can have, in milliseconds: tau's maximum, spread out.
+pub fn max_channel_delay_ms() -> f32 {
+    TAU_MAX_MS * (1.0 + MAX_SPREAD_RATIO)
 }
 
 /// Tau's knob range: skewed so that the musically busy few milliseconds get most of the travel
@@ -127,13 +174,22 @@ pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
     samples.max(1.0) as f32
 }
 
-/// Tau's value text: milliseconds, then the delay in samples it gives at the current rate,
-/// e.g. `5.00 ms (240 smp)`.
-pub fn format_tau(tau_ms: f32, sample_rate: f32) -> String {
-    let samples = tau_samples(tau_ms, sample_rate);
+/// Tau's value text: milliseconds, then the delay of each channel in samples (one number when
+/// they are equal, `L .., R ..` when spread apart) and whether they are snapped to primes,
+/// e.g. `5.00 ms (240 smp)`, `1.00 ms (47 smp, prime)`.
+pub fn format_tau(tau_ms: f32, channel_delays: &[f32], prime: bool) -> String {
+    let samples = |delay: f32| {
+        let digits = if delay.fract() == 0.0 { 0 } else { 1 };
+        format!("{delay:.digits$}")
+    };
+    let delays = match channel_delays {
+        [left, right] if left != right => format!("L {}, R {}", samples(*left), samples(*right)),
+        [delay, ..] => samples(*delay),
+        [] => String::new(),
+    };
     let ms_digits = if tau_ms < 1.0 { 3 } else { 2 };
-    let sample_digits = if samples.fract() == 0.0 { 0 } else { 1 };
-    format!("{tau_ms:.ms_digits$} ms ({samples:.sample_digits$} smp)")
+    let prime = if prime { ", prime" } else { "" };
+    format!("{tau_ms:.ms_digits$} ms ({delays} smp{prime})")
 }
 
 /// Reads tau typed by a user, in milliseconds: `5`, `5 ms`, `5ms`, `0.5 s`, `240 smp`,
@@ -176,9 +232,13 @@ mod tests {
             let ms = parse_tau_ms(text, sr).unwrap_or_else(|| panic!("{text}"));
             assert!((ms - 5.0).abs() < 1e-5, "{text} -> {ms}");
         }
-        assert_eq!(parse_tau_ms(&format_tau(5.0, sr), sr), Some(5.0));
-        assert_eq!(format_tau(5.0, sr), "5.00 ms (240 smp)");
-        assert_eq!(format_tau(0.02, 44_100.0), "0.020 ms (1 smp)");
+        let shown = format_tau(5.0, &[240.0], false);
+        assert_eq!(shown, "5.00 ms (240 smp)");
+        assert_eq!(parse_tau_ms(&shown, sr), Some(5.0));
+        let spread = format_tau(1.0, &[41.0, 53.0], true);
+        assert_eq!(spread, "1.00 ms (L 41, R 53 smp, prime)");
+        assert_eq!(parse_tau_ms(&spread, sr), Some(1.0));
+        assert_eq!(format_tau(0.02, &[1.0], false), "0.020 ms (1 smp)");
         assert_eq!(parse_tau_ms("fast", sr), None);
         assert_eq!(parse_tau_ms("5 parsecs", sr), None);
     }

@@ -1,7 +1,8 @@
 //! What crosses threads, and why each memory ordering is enough.
 
 use atomic_float::AtomicF32;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// State the plugin shares with parameter text callbacks (and later the editor), which the host
 /// may call from any thread.
@@ -11,11 +12,28 @@ pub struct SharedState {
     /// tau's value text. Relaxed: it is a single value with no other data published with it,
     /// and a text shown with the previous rate for a moment is harmless.
     sample_rate: AtomicF32,
+    /// Whether the prime table for the current rate has reached the audio thread (until then
+    /// delays are not snapped). Written by the audio thread and `activate()` through the
+    /// table receiver; Relaxed, as it only informs a display.
+    prime_table_ready: Arc<AtomicBool>,
 }
 
 impl SharedState {
     /// The rate assumed before the host activates the plugin.
     pub const DEFAULT_SAMPLE_RATE: f32 = 48_000.0;
+
+    /// Shared state that reports table readiness through `prime_table_ready`.
+    pub fn new(prime_table_ready: Arc<AtomicBool>) -> Self {
+        Self {
+            sample_rate: AtomicF32::new(Self::DEFAULT_SAMPLE_RATE),
+            prime_table_ready,
+        }
+    }
+
+    /// Whether delays are being snapped to primes yet (false while the table is building).
+    pub fn prime_table_ready(&self) -> bool {
+        self.prime_table_ready.load(Ordering::Relaxed)
+    }
 
     pub fn sample_rate(&self) -> f32 {
         self.sample_rate.load(Ordering::Relaxed)
@@ -23,13 +41,5 @@ impl SharedState {
 
     pub fn set_sample_rate(&self, sample_rate: f32) {
         self.sample_rate.store(sample_rate, Ordering::Relaxed);
-    }
-}
-
-impl Default for SharedState {
-    fn default() -> Self {
-        Self {
-            sample_rate: AtomicF32::new(Self::DEFAULT_SAMPLE_RATE),
-        }
     }
 }

@@ -19,6 +19,8 @@ fn parameters_are_listed_by_id() {
         ("alpha", "Alpha"),
         ("mix", "Mix"),
         ("output", "Output"),
+        ("prime", "Prime Snap"),
+        ("spread", "Stereo Spread"),
     ];
     assert_eq!(params.len(), expected.len());
     for (param, (id, name)) in params.iter().zip(expected) {
@@ -30,28 +32,45 @@ fn parameters_are_listed_by_id() {
         (params[0].min, params[0].max, params[0].default),
         (0.0, 1.0, 1.0)
     );
-    // The defaults, read back as text: 5 ms, 0.5, 100 %, 0 dB.
+    // The defaults, read back as text: 5 ms (240 samples, snapped to the prime 239; 241 is as
+    // near, and ties go to the shorter delay), 0.5, 100 %, 0 dB, prime snap on, no spread.
     let tau_default = params[1].default;
-    assert_eq!(plugin.value_text("tau", tau_default), "5.00 ms (240 smp)");
+    assert_eq!(
+        plugin.value_text("tau", tau_default),
+        "5.00 ms (239 smp, prime)"
+    );
     assert_eq!(plugin.value_text("alpha", params[2].default), "0.500");
     assert_eq!(plugin.value_text("mix", params[3].default), "100%");
     assert_eq!(plugin.value_text("output", params[4].default), "0.0 dB");
     assert_eq!(plugin.value_text("mode", 0.0), "Feed-forward");
+    assert_eq!(
+        (params[5].min, params[5].max, params[5].default),
+        (0.0, 1.0, 1.0)
+    );
+    assert_eq!(plugin.value_text("spread", params[6].default), "0%");
     // Typed text comes back as the same value the display shows.
     let five_ms = plugin.parse("tau", "5 ms").unwrap();
     assert!((five_ms - tau_default).abs() < 1e-6);
     assert_eq!(plugin.parse("tau", "5"), Some(five_ms));
-    assert_eq!(plugin.parse("tau", "5.00 ms (240 smp)"), Some(five_ms));
+    assert_eq!(
+        plugin.parse("tau", "5.00 ms (239 smp, prime)"),
+        Some(five_ms)
+    );
     assert_eq!(plugin.parse("tau", "soon"), None);
 }
 
-/// The acceptance case: 48 kHz, tau 1 ms, alpha 0.5. Feed-forward gives 1 at sample 0 and 0.5
+/// The acceptance case: 48 kHz, tau 1 ms, alpha 0.5, prime snap off. Feed-forward gives 1 at sample 0 and 0.5
 /// at sample 48; feed-back gives 0.5^k at 48k; everything else is 0. To 1e-6.
 #[test]
 fn impulse_at_48k_follows_the_formula() {
     for (mode, feedback) in [("Feed-forward", false), ("Feed-back", true)] {
         let mut plugin = LoadedPlugin::new();
-        let changes = [("mode", mode), ("tau", "1 ms"), ("alpha", "0.5")];
+        let changes = [
+            ("mode", mode),
+            ("tau", "1 ms"),
+            ("alpha", "0.5"),
+            ("prime", "Off"),
+        ];
         plugin.set_params(&changes);
         let output = plugin.process(48_000.0, 512, &[impulse(4800), impulse(4800)]);
         for channel in &output {
@@ -79,7 +98,12 @@ fn noise_at_three_sample_rates() {
     for (sample_rate, tau) in [(44_100.0, 441), (48_000.0, 480), (96_000.0, 960)] {
         for (mode, feedback) in [("Feed-forward", false), ("Feed-back", true)] {
             let mut plugin = LoadedPlugin::new();
-            let changes = [("mode", mode), ("tau", "10 ms"), ("alpha", "-0.7")];
+            let changes = [
+                ("mode", mode),
+                ("tau", "10 ms"),
+                ("alpha", "-0.7"),
+                ("prime", "Off"),
+            ];
             let input = vec![noise(5000, 1), noise(5000, 2)];
             plugin.set_params(&changes);
             let output = plugin.process(sample_rate, 256, &input);
@@ -108,13 +132,19 @@ fn state_survives_save_and_reload() {
         ("alpha", "-0.25"),
         ("mix", "40%"),
         ("output", "-6 dB"),
+        ("prime", "Off"),
+        ("spread", "30%"),
     ];
     plugin.set_params(&changes);
     plugin.process(48_000.0, 64, &[vec![0.0; 64], vec![0.0; 64]]);
     let saved = plugin.save();
-    let ids = ["mode", "tau", "alpha", "mix", "output"];
+    let ids = ["mode", "tau", "alpha", "mix", "output", "prime", "spread"];
     let values: Vec<f64> = ids.iter().map(|id| plugin.value(id)).collect();
-    assert_eq!(plugin.value_text("tau", values[1]), "12.50 ms (600 smp)");
+    // 30% spread: 600 * (1 -+ 0.3/8) = 577.5 and 622.5 samples, unsnapped.
+    assert_eq!(
+        plugin.value_text("tau", values[1]),
+        "12.50 ms (L 577.5, R 622.5 smp)"
+    );
 
     let mut fresh = LoadedPlugin::new();
     assert_ne!(fresh.value("tau"), values[1]);
@@ -151,4 +181,36 @@ fn sample_accurate_automation_through_the_wrapper() {
             .flatten()
             .all(|y| y.is_finite() && y.abs() <= bound)
     );
+}
+
+/// The first echo of an impulse at 48 kHz, tau 1 ms (48 samples), alpha 0.5, feed-forward, in
+/// each channel: (left, right) sample index.
+fn echo_positions(changes: &[(&str, &str)]) -> (usize, usize) {
+    let mut plugin = LoadedPlugin::new();
+    let mut all = vec![("mode", "Feed-forward"), ("tau", "1 ms"), ("alpha", "0.5")];
+    all.extend_from_slice(changes);
+    plugin.set_params(&all);
+    let output = plugin.process(48_000.0, 256, &[impulse(512), impulse(512)]);
+    let echo = |channel: &Vec<f32>| {
+        let found: Vec<usize> = (1..channel.len()).filter(|&n| channel[n] != 0.0).collect();
+        assert_eq!(found.len(), 1, "one echo: {found:?}");
+        assert!((channel[found[0]] - 0.5).abs() < 1e-6);
+        found[0]
+    };
+    (echo(&output[0]), echo(&output[1]))
+}
+
+/// Prime snap on (the default): 48 samples snap to the nearest prime, 47, in both channels.
+/// Full spread: left 48 * 7/8 = 42 snaps to 41 (41 and 43 tie; the shorter wins), right
+/// 48 * 9/8 = 54 snaps to 53, as the README documents. Without snap the spread delays are
+/// exactly 42 and 54.
+#[test]
+fn prime_snap_and_spread_in_the_host() {
+    assert_eq!(echo_positions(&[]), (47, 47));
+    assert_eq!(echo_positions(&[("spread", "100%")]), (41, 53));
+    assert_eq!(
+        echo_positions(&[("spread", "100%"), ("prime", "Off")]),
+        (42, 54)
+    );
+    assert_eq!(echo_positions(&[("prime", "Off")]), (48, 48));
 }

@@ -10,8 +10,13 @@ use common::harness::Harness;
 /// how the ranges are coded: a changed skew or limit changes the text).
 #[test]
 fn ids_defaults_and_ranges_are_frozen() {
-    let harness = Harness::new(48_000.0, 2, 64);
-    assert_eq!(harness.ids(), ["mode", "tau", "alpha", "mix", "output"]);
+    let mut harness = Harness::new(48_000.0, 2, 64);
+    // Tau's text shows the channel delays, which depend on prime snap: off for the first part.
+    harness.set_now("prime", 0.0);
+    assert_eq!(
+        harness.ids(),
+        ["mode", "tau", "alpha", "mix", "output", "prime", "spread"]
+    );
     let cases = [
         ("mode", 0.0, "Feed-forward"),
         ("mode", 1.0, "Feed-back"),
@@ -24,6 +29,10 @@ fn ids_defaults_and_ranges_are_frozen() {
         ("mix", 1.0, "100%"),
         ("output", -24.0, "-24.0 dB"),
         ("output", 24.0, "24.0 dB"),
+        ("prime", 0.0, "Off"),
+        ("prime", 1.0, "On"),
+        ("spread", 0.0, "0%"),
+        ("spread", 1.0, "100%"),
     ];
     for (id, plain, text) in cases {
         assert_eq!(harness.text(id, plain), text, "{id} at {plain}");
@@ -32,4 +41,8 @@ fn ids_defaults_and_ranges_are_frozen() {
     assert_eq!(harness.text("tau", 5000.0), "1000.00 ms (48000 smp)");
     assert_eq!(harness.parse("mix", "40%"), Some(0.4));
     assert_eq!(harness.parse("mode", "Feed-back"), Some(1.0));
+    harness.set_now("prime", 1.0);
+    assert_eq!(harness.text("tau", 1.0), "1.00 ms (47 smp, prime)");
+    harness.set_now("spread", 1.0);
+    assert_eq!(harness.text("tau", 1.0), "1.00 ms (L 41, R 53 smp, prime)");
 }

@@ -68,6 +68,7 @@ fn plugin_matches_the_formula() {
         harness.set_now("mode", mode);
         harness.set_now("tau", 1.0);
         harness.set_now("alpha", 0.5);
+        harness.set_now("prime", 0.0);
         harness.plugin_reset();
         let input = vec![noise(5000, 3), noise(5000, 4)];
         let output = harness.run(&input, &[512]);
@@ -112,6 +113,7 @@ fn fractional_tau_follows_the_analytic_response() {
     harness.set_now("mode", 0.0);
     harness.set_now("tau", tau_samples * 1000.0 / SR);
     harness.set_now("alpha", 0.5);
+    harness.set_now("prime", 0.0);
     harness.plugin_reset();
     let omega = 2.0 * std::f64::consts::PI * frequency / f64::from(SR);
     let sine: Vec<f32> = (0..9600).map(|n| (omega * n as f64).sin() as f32).collect();
@@ -169,6 +171,7 @@ fn tau_jump_does_not_click() {
     harness.set_now("mode", 0.0);
     harness.set_now("alpha", 0.5);
     harness.set_now("tau", 2.0);
+    harness.set_now("prime", 0.0);
     harness.plugin_reset();
     let mut output = harness.run(&[sine[..24_000].to_vec()], &[512]).remove(0);
     harness.set("tau", 7.0);
@@ -245,6 +248,7 @@ fn reported_tail() {
     let mut harness = Harness::new(SR, 2, 64);
     harness.set_now("tau", 1.0);
     harness.set_now("alpha", 0.5);
+    harness.set_now("prime", 0.0);
     let mut channels = [vec![0.0; 64], vec![0.0; 64]];
     let mut blocks: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
     assert_eq!(harness.process(&mut blocks), ProcessStatus::Tail(1677));

@@ -1,0 +1,164 @@
+//! Delay tables: the primes up to the longest delay at one sample rate, and "the nearest prime
+//! to d samples" without allocating.
+
+use super::sieve::{OddSieve, is_prime};
+
+/// Finds primes near a delay. Implemented by [`PrimeTable`] (a binary search, for the audio
+/// thread) and [`PrimeSearch`] (primality tests outward from the delay, for anything that has
+/// no table at hand, such as value text).
+pub trait PrimeLookup {
+    /// The prime nearest to `delay_samples` (ties go to the smaller, shorter delay), or None if
+    /// the lookup cannot see that far.
+    fn nearest_prime(&self, delay_samples: f32) -> Option<u32>;
+
+    /// The smallest prime above `n`, or None if the lookup cannot see that far.
+    fn next_prime_above(&self, n: u32) -> Option<u32>;
+}
+
+/// The primes below a limit, for one sample rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrimeTable {
+    /// The sample rate this table was built for, in Hz.
+    sample_rate: f32,
+    /// Every prime below the table's limit, increasing.
+    primes: Vec<u32>,
+}
+
+/// How far past the longest delay the table reaches, so that the nearest prime above it is
+/// in the table: prime gaps below 2^32 are at most 336.
+const LOOKAHEAD_SAMPLES: u32 = 512;
+
+impl PrimeTable {
+    /// The primes up to (and a little past) `max_delay_samples`, for `sample_rate`.
+    /// Allocates and sieves: run it off the audio thread.
+    pub fn build(sample_rate: f32, max_delay_samples: u32) -> Self {
+        let limit = max_delay_samples.saturating_add(LOOKAHEAD_SAMPLES);
+        Self {
+            sample_rate,
+            primes: OddSieve::new(limit).primes().collect(),
+        }
+    }
+
+    /// The sample rate this table was built for, in Hz.
+    pub fn sample_rate(&self) -> f32 {
+        self.sample_rate
+    }
+
+    /// Whether the table answers every lookup up to `max_delay_samples`.
+    pub fn covers(&self, max_delay_samples: u32) -> bool {
+        self.primes
+            .last()
+            .is_some_and(|&largest| largest > max_delay_samples)
+    }
+
+    /// The primes in the table, increasing.
+    pub fn primes(&self) -> &[u32] {
+        &self.primes
+    }
+}
+
+impl PrimeLookup for PrimeTable {
+    /// O(log n) by binary search. None past the largest prime in the table, where the nearest
+    /// prime might lie beyond it.
+    fn nearest_prime(&self, delay_samples: f32) -> Option<u32> {
+        let delay = f64::from(delay_samples);
+        let above = self.primes.partition_point(|&p| f64::from(p) < delay);
+        let upper = *self.primes.get(above)?;
+        let Some(&lower) = above.checked_sub(1).and_then(|i| self.primes.get(i)) else {
+            return Some(upper);
+        };
+        Some(closer(lower, upper, delay))
+    }
+
+    fn next_prime_above(&self, n: u32) -> Option<u32> {
+        let above = self.primes.partition_point(|&p| p <= n);
+        self.primes.get(above).copied()
+    }
+}
+
+/// Primality tests outward from the delay: a handful of them, since primes are dense.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrimeSearch;
+
+impl PrimeLookup for PrimeSearch {
+    fn nearest_prime(&self, delay_samples: f32) -> Option<u32> {
+        let delay = f64::from(delay_samples);
+        if delay.is_nan() || delay > f64::from(u32::MAX - 4) {
+            return None;
+        }
+        let floor = delay.floor().max(0.0) as u32;
+        let ceil = delay.ceil().max(1.0) as u32;
+        let lower = (2..=floor).rev().find(|&n| is_prime(n.into()));
+        let upper = self.next_prime_above(ceil - 1)?;
+        Some(match lower {
+            Some(lower) => closer(lower, upper, delay),
+            None => upper,
+        })
+    }
+
+    fn next_prime_above(&self, n: u32) -> Option<u32> {
+        (n.checked_add(1)?..=u32::MAX).find(|&m| is_prime(m.into()))
+    }
+}
+
+/// Of two primes around `delay`, the nearer one; the lower on a tie.
+fn closer(lower: u32, upper: u32, delay: f64) -> u32 {
+    if delay - f64::from(lower) <= f64::from(upper) - delay {
+        lower
+    } else {
+        upper
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hand-worked lookups: 48 lies between 47 and 53 (47 is nearer); 4 lies midway between
+    /// 3 and 5 (the tie goes to 3); below 2 the answer is 2; 2.6 is nearer to 3.
+    #[test]
+    fn nearest_by_hand() {
+        let table = PrimeTable::build(48_000.0, 100);
+        for lookup in [&table as &dyn PrimeLookup, &PrimeSearch] {
+            assert_eq!(lookup.nearest_prime(48.0), Some(47));
+            assert_eq!(lookup.nearest_prime(51.0), Some(53));
+            assert_eq!(lookup.nearest_prime(4.0), Some(3));
+            assert_eq!(lookup.nearest_prime(1.0), Some(2));
+            assert_eq!(lookup.nearest_prime(0.0), Some(2));
+            assert_eq!(lookup.nearest_prime(2.6), Some(3));
+            assert_eq!(lookup.next_prime_above(47), Some(53));
+            assert_eq!(lookup.next_prime_above(1), Some(2));
+        }
+    }
+
+    /// The table's edges: the last delay it covers still finds its nearest prime, and past the
+    /// largest prime in it the table says None instead of a wrong answer.
+    #[test]
+    fn table_edges() {
+        let table = PrimeTable::build(8_000.0, 1_000);
+        let largest = *table.primes().last().unwrap();
+        assert!(largest > 1_000);
+        assert_eq!(
+            table.nearest_prime(1_000.0),
+            PrimeSearch.nearest_prime(1_000.0)
+        );
+        assert_eq!(table.nearest_prime(largest as f32), Some(largest));
+        assert_eq!(table.nearest_prime(largest as f32 + 0.5), None);
+        assert_eq!(table.next_prime_above(largest), None);
+        assert_eq!(PrimeSearch.nearest_prime(f32::NAN), None);
+    }
+
+    /// The table and the search agree on every whole and half delay up to 20 000 samples.
+    #[test]
+    fn table_agrees_with_search() {
+        let table = PrimeTable::build(48_000.0, 20_000);
+        for half_samples in 0..40_000 {
+            let delay = half_samples as f32 / 2.0;
+            assert_eq!(
+                table.nearest_prime(delay),
+                PrimeSearch.nearest_prime(delay),
+                "{delay}"
+            );
+        }
+    }
+}
