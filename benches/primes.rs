@@ -25,10 +25,14 @@ fn tables(c: &mut Criterion) {
     let mut group = c.benchmark_group("delay table, 1 s");
     for sample_rate in [48_000u32, 384_000] {
         group.bench_function(format!("{} kHz, one thread", sample_rate / 1000), |b| {
-            b.iter(|| single.install(|| PrimeTable::build(sample_rate as f32, black_box(sample_rate))))
+            b.iter(|| {
+                single.install(|| PrimeTable::build(sample_rate as f32, black_box(sample_rate)))
+            })
         });
         group.bench_function(format!("{} kHz, pool", sample_rate / 1000), |b| {
-            b.iter(|| pool().install(|| PrimeTable::build(sample_rate as f32, black_box(sample_rate))))
+            b.iter(|| {
+                pool().install(|| PrimeTable::build(sample_rate as f32, black_box(sample_rate)))
+            })
         });
     }
     group.finish();

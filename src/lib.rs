@@ -23,7 +23,8 @@ pub mod shared;
 
 pub use dsp::comb::{CombCoefficients, CombMode, MAX_FEEDBACK_ALPHA};
 pub use dsp::offline::{
-    CombError, feed_backward, feed_backward_channels, feed_forward, feed_forward_channels,
+    CombError, feed_backward, feed_backward_channels, feed_backward_reference, feed_forward,
+    feed_forward_channels, feed_forward_reference,
 };
 
 use dsp::comb::CombChannel;

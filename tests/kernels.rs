@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use primecomb::{
-    CombError, feed_backward, feed_backward_channels, feed_forward, feed_forward_channels,
+    CombError, feed_backward, feed_backward_channels, feed_backward_reference, feed_forward,
+    feed_forward_channels, feed_forward_reference,
 };
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -132,4 +133,48 @@ fn channels_are_independent() {
         feed_forward_channels(&mut slices, 0, 0.5),
         Err(CombError::ZeroDelay)
     );
+}
+
+/// The fast feed-back kernel against the plain per-sample loop at every tau from 1 to 64.
+///
+/// Below 16 samples the fast kernel unrolls the recurrence into log2(K) feed-forward passes
+/// and a feed-back with alpha^K (K tau >= 16). Each pass rounds each sample once more, and
+/// every partial sum is bounded by the output's peak over (1 - |alpha|) at most; the
+/// feed-back loop then carries each rounding error on, shrinking by |alpha|^K per round trip.
+/// So the two kernels differ by at most (passes + 2) roundings of that size: with `f32_tolerance`
+/// as one rounding's bound (four epsilons of headroom each), `(log2 K + 2) * f32_tolerance`.
+#[test]
+fn fast_feed_back_matches_the_plain_loop_at_every_short_tau() {
+    for tau in 1..=64 {
+        let x = noise(4_000, 1_000 + tau as u64);
+        for alpha in alphas(tau as u64) {
+            let mut fast = x.clone();
+            feed_backward(&mut fast, tau, alpha).unwrap();
+            let mut plain = x.clone();
+            feed_backward_reference(&mut plain, tau, alpha).unwrap();
+            let plain_f64: Vec<f64> = plain.iter().map(|&v| f64::from(v)).collect();
+            let passes = (16usize.div_ceil(tau)).next_power_of_two().trailing_zeros();
+            let bound =
+                f64::from(passes + 2) * f32_tolerance(peak(&plain_f64), f64::from(alpha), true);
+            let error = max_error(&fast, &plain_f64);
+            assert!(error <= bound, "tau {tau} alpha {alpha}: {error} > {bound}");
+        }
+    }
+}
+
+/// The plain reference loops themselves follow the formulas (so the comparison above is
+/// against something known to be right).
+#[test]
+fn reference_loops_match_the_formulas() {
+    let x = noise(3_000, 9);
+    for tau in [1, 3, 100] {
+        let mut ff = x.clone();
+        feed_forward_reference(&mut ff, tau, 0.7).unwrap();
+        let want = reference_feed_forward(&x, tau, 0.7);
+        assert!(max_error(&ff, &want) <= f32_tolerance(peak(&want), 0.7, false));
+        let mut fb = x.clone();
+        feed_backward_reference(&mut fb, tau, 0.7).unwrap();
+        let want = reference_feed_back(&x, tau, 0.7);
+        assert!(max_error(&fb, &want) <= f32_tolerance(peak(&want), 0.7, true));
+    }
 }

@@ -32,18 +32,22 @@ fn render(setup: &[(&str, f32)], input: &[Vec<f32>], blocks: &[usize]) -> Vec<Ve
 }
 
 /// The output does not depend on how the host splits the stream: 1-sample blocks, 4096-sample
-/// blocks and an irregular mix give bit-identical output, through a fractional tau, smoothed
-/// mix and gain, and a tau/alpha change that crossfades. Both modes.
+/// blocks and an irregular mix give bit-identical output, through fractional and whole taus,
+/// smoothed mix and gain, and a tau/alpha change that crossfades. Both modes.
 #[test]
 fn block_size_does_not_change_the_output() {
     let input = vec![noise(20_000, 1), noise(20_000, 2)];
-    for mode in [0.0, 1.0] {
+    // Prime snap off: fractional delays, sample by sample. On: prime (whole) delays, on the
+    // vector kernels a block at a time, spread apart.
+    for (mode, prime) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)] {
         let setup = [
             ("mode", mode),
             ("tau", 2.71),
             ("alpha", 0.8),
             ("mix", 0.7),
             ("output", -3.0),
+            ("prime", prime),
+            ("spread", 0.5),
         ];
         let whole = render(&setup, &input, &[4096]);
         assert_eq!(

@@ -2,7 +2,8 @@
 //! `y[n] = x[n] + a*y[n-tau]`, streaming, with click-free changes of delay and mode.
 
 use super::control::Control;
-use super::delay_line::{DelayLine, Tap};
+use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
+use super::kernels::{MAX_LANES, add_scaled, add_scaled_varying};
 
 /// The largest magnitude of alpha used in the feed-back loop. At `|a| = 1` the loop would ring
 /// forever (poles on the unit circle); 0.999 still rings for thousands of delay periods.
@@ -194,8 +195,61 @@ impl CombChannel {
 
     /// The steady state: one voicing. Mode and alpha source are decided here, once a block.
     fn run_steady(&mut self, block: &mut [f32], alpha: Control) {
-        let tap = self.current.tap;
-        match (self.current.mode, alpha) {
+        let Voicing { mode, tap } = self.current;
+        match tap.whole_samples() {
+            // Feed-forward reads only inputs, so whole blocks vectorise at any delay;
+            // feed-back needs its delay to be at least a vector long.
+            Some(delay) if mode == CombMode::FeedForward || delay >= MAX_LANES => {
+                self.run_blocks(mode, delay, block, alpha)
+            }
+            _ => self.run_samples(mode, tap, block, alpha),
+        }
+    }
+
+    /// A whole-sample delay, a block at a time on the vector kernels: the input block goes
+    /// into the input history, the delayed window of history is added in, and the result
+    /// goes into the output history. The arithmetic per sample is the same as
+    /// [`run`](Self::run)'s, so both give bit-identical output.
+    fn run_blocks(&mut self, mode: CombMode, delay: usize, block: &mut [f32], alpha: Control) {
+        // Feed-back reads its own output: a block may reach at most `delay` samples ahead.
+        let max_len = match mode {
+            CombMode::FeedForward => MAX_BLOCK,
+            CombMode::FeedBack => delay.min(MAX_BLOCK),
+        };
+        let mut offset = 0;
+        for chunk in block.chunks_mut(max_len) {
+            let len = chunk.len();
+            self.input_history.extend(chunk, false);
+            let (older, newer) = match mode {
+                // The input history now ends with this chunk: its delayed window starts
+                // `delay + len` samples back.
+                CombMode::FeedForward => self.input_history.window(delay + len, len),
+                CombMode::FeedBack => self.output_history.window(delay, len),
+            };
+            let (chunk_older, chunk_newer) = chunk.split_at_mut(older.len());
+            match alpha.skip(offset) {
+                Control::Constant(a) => {
+                    let a = mode.effective_alpha(a);
+                    add_scaled(chunk_older, older, a);
+                    add_scaled(chunk_newer, newer, a);
+                }
+                Control::PerSample(alphas) => {
+                    let mut effective = [0.0; MAX_BLOCK];
+                    for (e, &a) in effective.iter_mut().zip(&alphas[..len]) {
+                        *e = mode.effective_alpha(a);
+                    }
+                    add_scaled_varying(chunk_older, older, &effective);
+                    add_scaled_varying(chunk_newer, newer, &effective[older.len()..]);
+                }
+            }
+            self.output_history.extend(chunk, true);
+            offset += len;
+        }
+    }
+
+    /// Fractional delays, and feed-back shorter than a vector: one sample at a time.
+    fn run_samples(&mut self, mode: CombMode, tap: Tap, block: &mut [f32], alpha: Control) {
+        match (mode, alpha) {
             (CombMode::FeedForward, Control::Constant(a)) => self.run::<false>(block, tap, |_| a),
             (CombMode::FeedForward, Control::PerSample(a)) => {
                 self.run::<false>(block, tap, |i| a[i])

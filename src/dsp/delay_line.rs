@@ -42,6 +42,11 @@ impl Tap {
         self.whole as f32 + self.frac
     }
 
+    /// The delay, if it is a whole number of samples.
+    pub fn whole_samples(self) -> Option<usize> {
+        (self.frac == 0.0).then_some(self.whole)
+    }
+
     /// The longest delay, in whole samples, that reading this tap touches.
     pub fn reach_samples(self) -> usize {
         if self.frac == 0.0 {
@@ -51,6 +56,11 @@ impl Tap {
         }
     }
 }
+
+/// The most samples a block operation ([`DelayLine::extend`], [`DelayLine::window`]) moves at
+/// once. The line keeps this much room beyond its longest delay, so that a block written
+/// ahead never overwrites the oldest samples a delayed window still has to read.
+pub const MAX_BLOCK: usize = 256;
 
 /// A power-of-two ring buffer: indices wrap with a mask instead of a division.
 #[derive(Debug, Clone, Default)]
@@ -64,10 +74,11 @@ pub struct DelayLine {
 }
 
 impl DelayLine {
-    /// A zeroed line that can be read up to `max_delay_samples` back (plus the three extra
-    /// samples cubic interpolation reaches). Allocates: call it outside the audio thread.
+    /// A zeroed line that can be read up to `max_delay_samples` back (plus the extra samples
+    /// cubic interpolation and block operations reach). Allocates: call it outside the audio
+    /// thread.
     pub fn new(max_delay_samples: usize) -> Self {
-        let len = (max_delay_samples + 4).next_power_of_two();
+        let len = (max_delay_samples + MAX_BLOCK + 4).next_power_of_two();
         Self {
             buffer: vec![0.0; len],
             mask: len - 1,
@@ -77,7 +88,7 @@ impl DelayLine {
 
     /// The longest delay, in whole samples, that can be read with any interpolation.
     pub fn max_delay_samples(&self) -> usize {
-        self.buffer.len().saturating_sub(4)
+        self.buffer.len() - MAX_BLOCK - 4
     }
 
     /// Forgets the past: every delayed read returns zero until new samples are pushed.
@@ -91,6 +102,51 @@ impl DelayLine {
     pub fn push(&mut self, sample: f32) {
         self.buffer[self.write] = sample;
         self.write = (self.write + 1) & self.mask;
+    }
+
+    /// Appends up to [`MAX_BLOCK`] samples, oldest first; non-finite ones are stored as 0
+    /// when `finite_only` is set (see [`CombChannel`](super::comb::CombChannel)).
+    ///
+    /// # Panics
+    /// If `samples` is longer than [`MAX_BLOCK`].
+    #[inline]
+    pub fn extend(&mut self, samples: &[f32], finite_only: bool) {
+        assert!(samples.len() <= MAX_BLOCK);
+        let until_wrap = self.buffer.len() - self.write;
+        let (first, second) = samples.split_at(samples.len().min(until_wrap));
+        let store = |to: &mut [f32], from: &[f32]| {
+            if finite_only {
+                for (to, &from) in to.iter_mut().zip(from) {
+                    *to = if from.is_finite() { from } else { 0.0 };
+                }
+            } else {
+                to.copy_from_slice(from);
+            }
+        };
+        store(
+            &mut self.buffer[self.write..self.write + first.len()],
+            first,
+        );
+        store(&mut self.buffer[..second.len()], second);
+        self.write = (self.write + samples.len()) & self.mask;
+    }
+
+    /// The `len` samples that were pushed from `delay` pushes ago onwards, oldest first, as
+    /// one or two slices (two where the ring wraps).
+    ///
+    /// # Panics
+    /// If `len > delay` (the window would reach samples not pushed yet) or `delay` exceeds
+    /// the line.
+    #[inline]
+    pub fn window(&self, delay: usize, len: usize) -> (&[f32], &[f32]) {
+        assert!(len <= delay && delay <= self.buffer.len());
+        let start = self.write.wrapping_sub(delay) & self.mask;
+        let until_wrap = self.buffer.len() - start;
+        if len <= until_wrap {
+            (&self.buffer[start..start + len], &[])
+        } else {
+            (&self.buffer[start..], &self.buffer[..len - until_wrap])
+        }
     }
 
     /// The sample pushed `delay` pushes ago (1 = the newest one).
@@ -167,6 +223,36 @@ mod tests {
         assert_eq!(Tap::new(0.0), Tap::whole(1));
         assert_eq!(Tap::new(f32::NAN), Tap::whole(1));
         assert_eq!(Tap::new(-3.0).delay_samples(), 1.0);
+    }
+
+    /// Block writes and windows see the same samples as single pushes and reads, across the
+    /// wrap of the ring, and non-finite samples are stored as 0 when asked.
+    #[test]
+    fn blocks_match_single_samples() {
+        let mut line = DelayLine::new(300);
+        let mut reference = DelayLine::new(300);
+        let mut next = 0.0;
+        for round in 0..20 {
+            let block: Vec<f32> = (0..(37 * round) % MAX_BLOCK + 1)
+                .map(|_| {
+                    next += 1.0;
+                    next
+                })
+                .collect();
+            line.extend(&block, false);
+            for &sample in &block {
+                reference.push(sample);
+            }
+            let (first, second) = line.window(250, 200);
+            let window: Vec<f32> = first.iter().chain(second).copied().collect();
+            let want: Vec<f32> = (0..200)
+                .map(|i| reference.read(Tap::whole(250 - i)))
+                .collect();
+            assert_eq!(window, want);
+        }
+        line.extend(&[f32::NAN, f32::INFINITY, 2.0], true);
+        let (first, second) = line.window(3, 3);
+        assert_eq!([first, second].concat(), [0.0, 0.0, 2.0]);
     }
 
     /// `clear` forgets everything.

@@ -1,10 +1,13 @@
-//! The library API: comb-filter a whole signal in place, with no host and no plugin.
-//! It runs the same [`CombChannel`] kernel as the plugin, starting from silence.
+//! The library API: comb-filter a whole signal in place, with no host and no plugin, on the
+//! same vector kernels as the plugin. With the whole signal at hand there is no need for a
+//! ring buffer: the delayed samples are the signal itself.
 
 use std::fmt;
 
-use super::comb::{CombChannel, CombCoefficients, CombMode};
-use super::control::Control;
+use super::comb::CombMode;
+use super::delay_line::MAX_BLOCK;
+use super::denormals::FlushDenormals;
+use super::kernels::{MAX_LANES, add_scaled};
 
 /// Why a comb could not be applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,25 +78,100 @@ fn apply<C: AsMut<[f32]>>(
     tau: usize,
     alpha: f32,
 ) -> Result<(), CombError> {
+    check(tau, alpha)?;
+    let _flush = FlushDenormals::new();
+    let alpha = mode.effective_alpha(alpha);
+    for channel in channels {
+        let signal = channel.as_mut();
+        match mode {
+            CombMode::FeedForward => feed_forward_in_place(signal, tau, alpha),
+            CombMode::FeedBack => feed_back_in_place(signal, tau, alpha),
+        }
+    }
+    Ok(())
+}
+
+fn check(tau: usize, alpha: f32) -> Result<(), CombError> {
     if tau == 0 {
         return Err(CombError::ZeroDelay);
     }
     if !alpha.is_finite() {
         return Err(CombError::NonFiniteAlpha(alpha));
     }
-    let coefficients = CombCoefficients {
-        mode,
-        delay_samples: tau as f32,
-        alpha,
-    };
-    for channel in channels {
-        let signal = channel.as_mut();
-        // Echoes from further back than the signal is long never arrive: a shorter line
-        // gives the same output.
-        let mut comb = CombChannel::new(tau.min(signal.len()), coefficients);
-        if tau <= signal.len() {
-            comb.process(signal, Control::Constant(alpha));
-        }
+    Ok(())
+}
+
+/// `x[n] += alpha * x[n - tau]` with the right side read before any write: the signal is
+/// walked backwards, so the samples still to be read are the original inputs. Each block's
+/// delayed part is copied first, since for `tau` shorter than a block it overlaps the block.
+fn feed_forward_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
+    let mut delayed = [0.0; MAX_BLOCK];
+    let mut end = signal.len();
+    while end > tau {
+        let start = end.saturating_sub(MAX_BLOCK).max(tau);
+        let len = end - start;
+        delayed[..len].copy_from_slice(&signal[start - tau..end - tau]);
+        add_scaled(&mut signal[start..end], &delayed[..len], alpha);
+        end = start;
+    }
+}
+
+/// `y[n] = x[n] + alpha * y[n - tau]` in place, walking forwards.
+///
+/// A block of `tau` samples depends only on samples before it, so each block is one vector
+/// operation, once `tau` is at least a vector long. Shorter delays would make every sample
+/// wait for one computed a few samples before (a latency chain, as slow as scalar code), so
+/// the recurrence is unrolled first: with `z[n] = sum over j < K of alpha^j x[n - j tau]`,
+/// `y[n] = z[n] + alpha^K y[n - K tau]` exactly. `z` is built in log2(K) feed-forward passes
+/// (each doubling the number of terms: span `tau`, `2 tau`, ..., gains `alpha`, `alpha^2`,
+/// `alpha^4`, ...), and `K tau` is chosen as a vector length or more.
+fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
+    let (mut span, mut gain) = (tau, alpha);
+    while span < MAX_LANES {
+        feed_forward_in_place(signal, span, gain);
+        span *= 2;
+        gain *= gain;
+    }
+    let mut start = span;
+    while start < signal.len() {
+        let end = (start + span).min(signal.len());
+        let (past, block) = signal.split_at_mut(start);
+        add_scaled(
+            &mut block[..end - start],
+            &past[start - span..end - span],
+            gain,
+        );
+        start = end;
+    }
+}
+
+/// The feed-back comb as the plain per-sample loop, for tests and benchmarks to compare the
+/// fast [`feed_backward`] with: every sample waits for the one computed `tau` samples before.
+///
+/// # Errors
+/// As [`feed_forward`].
+pub fn feed_backward_reference(
+    signal: &mut [f32],
+    tau: usize,
+    alpha: f32,
+) -> Result<(), CombError> {
+    check(tau, alpha)?;
+    let alpha = CombMode::FeedBack.effective_alpha(alpha);
+    for n in tau..signal.len() {
+        signal[n] += alpha * signal[n - tau];
+    }
+    Ok(())
+}
+
+/// The feed-forward comb as the plain per-sample loop (walking backwards so that every read
+/// sees an input), for tests and benchmarks.
+///
+/// # Errors
+/// As [`feed_forward`].
+pub fn feed_forward_reference(signal: &mut [f32], tau: usize, alpha: f32) -> Result<(), CombError> {
+    check(tau, alpha)?;
+    for n in (tau..signal.len()).rev() {
+        signal[n] += alpha * signal[n - tau];
     }
     Ok(())
 }
