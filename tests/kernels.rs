@@ -137,12 +137,12 @@ fn channels_are_independent() {
 
 /// The fast feed-back kernel against the plain per-sample loop at every tau from 1 to 64.
 ///
-/// Below 16 samples the fast kernel unrolls the recurrence into log2(K) feed-forward passes
-/// and a feed-back with alpha^K (K tau >= 16). Each pass rounds each sample once more, and
-/// every partial sum is bounded by the output's peak over (1 - |alpha|) at most; the
-/// feed-back loop then carries each rounding error on, shrinking by |alpha|^K per round trip.
-/// So the two kernels differ by at most (passes + 2) roundings of that size: with `f32_tolerance`
-/// as one rounding's bound (four epsilons of headroom each), `(log2 K + 2) * f32_tolerance`.
+/// Below 16 samples the fast kernel unrolls the recurrence: it first sums K = ceil(16 / tau)
+/// delayed inputs (K - 1 roundings per sample, each relative to a partial sum no larger than
+/// the output's peak), then runs a feed-back with alpha^K, which carries each error on but
+/// shrinks it by |alpha|^K per round trip. So it can differ from the plain loop by at most
+/// K + 1 roundings of the size `f32_tolerance` bounds (one rounding, four epsilons of
+/// headroom, amplified by 1 / (1 - |alpha|)).
 #[test]
 fn fast_feed_back_matches_the_plain_loop_at_every_short_tau() {
     for tau in 1..=64 {

@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 pub const MAX_LANES: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SimdLevel {
+#[doc(hidden)]
+pub enum SimdLevel {
     Baseline = 1,
     Avx2 = 2,
     Avx512 = 3,
@@ -24,7 +25,8 @@ static SIMD_LEVEL: AtomicU8 = AtomicU8::new(0);
 
 /// The best vector unit of this CPU. Relaxed: every thread computes the same value.
 #[inline]
-fn simd_level() -> SimdLevel {
+#[doc(hidden)]
+pub fn simd_level() -> SimdLevel {
     match SIMD_LEVEL.load(Ordering::Relaxed) {
         1 => SimdLevel::Baseline,
         2 => SimdLevel::Avx2,
@@ -65,11 +67,13 @@ pub fn simd_name() -> &'static str {
 
 /// Defines a public kernel from a plain loop: the loop is compiled three times, for AVX-512,
 /// AVX2 and the baseline, and the public function picks one per call.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! multiversion {
-    ($(#[$doc:meta])* pub fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         $(#[$doc])*
         #[inline]
-        pub fn $name($($arg: $ty),*) {
+        $vis fn $name($($arg: $ty),*) {
             #[inline(always)]
             fn body($($arg: $ty),*) $body
 
@@ -85,25 +89,34 @@ macro_rules! multiversion {
                 body($($arg),*)
             }
 
-            match simd_level() {
+            match $crate::dsp::kernels::simd_level() {
                 // SAFETY: `simd_level` reported that this CPU has the feature.
                 #[cfg(target_arch = "x86_64")]
-                SimdLevel::Avx512 => unsafe { avx512($($arg),*) },
+                $crate::dsp::kernels::SimdLevel::Avx512 => unsafe { avx512($($arg),*) },
                 // SAFETY: as above.
                 #[cfg(target_arch = "x86_64")]
-                SimdLevel::Avx2 => unsafe { avx2($($arg),*) },
+                $crate::dsp::kernels::SimdLevel::Avx2 => unsafe { avx2($($arg),*) },
                 _ => body($($arg),*),
             }
         }
     };
 }
 
+pub(crate) use crate::multiversion;
+
+/// `target[i] += alpha * source[i]`, for use inside other multiversioned kernels, where it is
+/// compiled for their vector unit.
+#[inline(always)]
+pub(crate) fn add_scaled_inline(target: &mut [f32], source: &[f32], alpha: f32) {
+    for (t, s) in target.iter_mut().zip(source) {
+        *t += alpha * *s;
+    }
+}
+
 multiversion! {
     /// `target[i] += alpha * source[i]` over the shorter of the two.
     pub fn add_scaled(target: &mut [f32], source: &[f32], alpha: f32) {
-        for (t, s) in target.iter_mut().zip(source) {
-            *t += alpha * *s;
-        }
+        add_scaled_inline(target, source, alpha)
     }
 }
 

@@ -1,5 +1,5 @@
-//! A minimal host in the test process: activates the plugin, sets parameters the way a
-//! wrapper does, and calls `process()` with allocation forbidden.
+//! A minimal host in the test process: activates a plugin, sets parameters the way a
+//! wrapper does, and calls `process()` with allocation forbidden (in debug builds).
 
 use std::collections::HashMap;
 
@@ -12,31 +12,31 @@ struct NullContext {
     transport: Transport,
 }
 
-impl ActivateContext<PrimeComb> for NullContext {
+impl<P: Plugin> ActivateContext<P> for NullContext {
     fn plugin_api(&self) -> PluginApi {
         PluginApi::Clap
     }
-    fn execute(&self, _task: ()) {}
+    fn execute(&self, _task: P::BackgroundTask) {}
     fn set_latency_samples(&self, _samples: u32) {}
     fn set_current_voice_capacity(&self, _capacity: u32) {}
 }
 
-impl ProcessContext<PrimeComb> for NullContext {
+impl<P: Plugin> ProcessContext<P> for NullContext {
     fn plugin_api(&self) -> PluginApi {
         PluginApi::Clap
     }
-    fn execute_background(&self, _task: ()) {}
-    fn execute_gui(&self, _task: ()) {}
+    fn execute_background(&self, _task: P::BackgroundTask) {}
+    fn execute_gui(&self, _task: P::BackgroundTask) {}
     fn transport(&self) -> &Transport {
         &self.transport
     }
-    fn next_event(&mut self) -> Option<PluginNoteEvent<PrimeComb>> {
+    fn next_event(&mut self) -> Option<PluginNoteEvent<P>> {
         None
     }
     fn try_send_event(
         &mut self,
-        event: PluginNoteEvent<PrimeComb>,
-    ) -> Result<(), (PluginNoteEvent<PrimeComb>, SendEventError)> {
+        event: PluginNoteEvent<P>,
+    ) -> Result<(), (PluginNoteEvent<P>, SendEventError)> {
         Err((event, SendEventError::NoOutputBuffer))
     }
     fn set_latency_samples(&self, _samples: u32) {}
@@ -44,21 +44,27 @@ impl ProcessContext<PrimeComb> for NullContext {
     fn set_current_voice_capacity(&self, _capacity: u32) {}
 }
 
-/// The plugin, activated, with its parameters by id.
-pub struct Harness {
-    pub plugin: PrimeComb,
+/// The harness for PrimeComb.
+pub type Harness = PluginHarness<PrimeComb>;
+
+/// A plugin, activated, with its parameters by id.
+pub struct PluginHarness<P: Plugin> {
+    pub plugin: P,
     params: HashMap<String, ParamPtr>,
     context: NullContext,
+    /// Reused for every call, so the harness itself allocates nothing per block. Holds no
+    /// slices between calls.
+    buffer: Buffer<'static>,
     sample_rate: f32,
     max_block: usize,
 }
 
-impl Harness {
+impl<P: Plugin> PluginHarness<P> {
     /// A plugin activated at `sample_rate` with `channels` channels and blocks of at most
     /// `max_block` samples; parameters are at their defaults unless `setup` changes them
     /// before activation.
     pub fn new(sample_rate: f32, channels: u32, max_block: usize) -> Self {
-        let plugin = PrimeComb::default();
+        let plugin = P::default();
         let params = plugin
             .params()
             .param_map()
@@ -71,6 +77,7 @@ impl Harness {
             context: NullContext {
                 transport: Transport::new(sample_rate),
             },
+            buffer: Buffer::default(),
             sample_rate,
             max_block,
         };
@@ -80,7 +87,7 @@ impl Harness {
 
     /// (Re-)activates and resets, as a host does after a configuration change.
     pub fn activate(&mut self, channels: u32) {
-        let layout = PrimeComb::AUDIO_IO_LAYOUTS
+        let layout = P::AUDIO_IO_LAYOUTS
             .iter()
             .find(|layout| layout.main_output_channels.map(|c| c.get()) == Some(channels))
             .expect("a layout with that many channels");
@@ -152,19 +159,17 @@ impl Harness {
     }
 
     /// Processes one block in place (every channel the same length), with allocation
-    /// forbidden: an allocation aborts the test process.
+    /// forbidden: in debug builds an allocation aborts the test process.
     pub fn process(&mut self, channels: &mut [&mut [f32]]) -> ProcessStatus {
         let samples = channels[0].len();
         assert!(samples <= self.max_block);
-        let mut buffer = Buffer::default();
-        // SAFETY: the slices outlive `buffer`, which is dropped at the end of this function,
-        // and they all have `samples` samples.
+        // SAFETY: the slices are only stored for this call: they are removed again below,
+        // before `channels` can be used elsewhere, and they all have `samples` samples.
         unsafe {
-            buffer.set_slices(samples, |slices| {
+            self.buffer.set_slices(samples, |slices| {
                 slices.clear();
                 for channel in channels.iter_mut() {
-                    // Re-borrow for the buffer's lifetime; `channels` is not touched meanwhile.
-                    let channel: &mut [f32] =
+                    let channel: &'static mut [f32] =
                         std::slice::from_raw_parts_mut(channel.as_mut_ptr(), channel.len());
                     slices.push(channel);
                 }
@@ -174,9 +179,12 @@ impl Harness {
             inputs: &mut [],
             outputs: &mut [],
         };
-        let plugin = &mut self.plugin;
-        let context = &mut self.context;
-        nice_assert_no_alloc::assert_no_alloc(|| plugin.process(&mut buffer, &mut aux, context))
+        let (plugin, context, buffer) = (&mut self.plugin, &mut self.context, &mut self.buffer);
+        let status =
+            nice_assert_no_alloc::assert_no_alloc(|| plugin.process(buffer, &mut aux, context));
+        // SAFETY: empties the buffer; nothing dangles once `channels` is released.
+        unsafe { self.buffer.set_slices(0, |slices| slices.clear()) };
+        status
     }
 
     /// Processes whole signals (one per channel) split into blocks of the given sizes

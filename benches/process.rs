@@ -1,0 +1,156 @@
+//! The plugin's `process()` driven as a host drives it (stereo, 48 kHz), beside the same
+//! framework passing audio through with a gain multiply. `cargo bench --bench process`
+//!
+//! Criterion reports time per second of audio (48 000 frames); the real-time factor is one
+//! second divided by that time.
+
+#[path = "../tests/common/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::sync::Arc;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use harness::{Harness, PluginHarness};
+use nice_plug::prelude::*;
+
+const SR: f32 = 48_000.0;
+const BLOCK_SIZES: [usize; 4] = [32, 64, 512, 4096];
+
+/// The baseline: the least a plugin in this framework can do, a smoothed gain, written the
+/// efficient way (a constant gain multiplies whole channels).
+#[derive(Params)]
+struct GainParams {
+    #[id = "gain"]
+    gain: FloatParam,
+}
+
+struct GainPlugin {
+    params: Arc<GainParams>,
+}
+
+impl Default for GainPlugin {
+    fn default() -> Self {
+        let gain = FloatParam::new("Gain", 1.0, FloatRange::Linear { min: 0.0, max: 2.0 })
+            .with_smoother(SmoothingStyle::Linear(10.0));
+        Self {
+            params: Arc::new(GainParams { gain }),
+        }
+    }
+}
+
+impl Plugin for GainPlugin {
+    const NAME: &'static str = "Gain";
+    const VENDOR: &'static str = "";
+    const URL: &'static str = "";
+    const EMAIL: &'static str = "";
+    const VERSION: &'static str = "0";
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[AudioIOLayout {
+        main_input_channels: NonZeroU32::new(2),
+        main_output_channels: NonZeroU32::new(2),
+        ..AudioIOLayout::const_default()
+    }];
+    type Editor = ();
+    type SysExMessage = ();
+    type BackgroundTask = ();
+
+    fn params(&self) -> Arc<dyn Params> {
+        self.params.clone()
+    }
+
+    fn process(
+        &mut self,
+        buffer: &mut Buffer,
+        _aux: &mut AuxiliaryBuffers,
+        _context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        let smoother = &self.params.gain.smoothed;
+        if smoother.is_smoothing() {
+            for mut frame in buffer.iter_samples() {
+                let gain = smoother.next();
+                for sample in frame.iter_mut() {
+                    *sample *= gain;
+                }
+            }
+        } else {
+            let gain = smoother.next();
+            for channel in buffer.as_slice() {
+                for sample in channel.iter_mut() {
+                    *sample *= gain;
+                }
+            }
+        }
+        ProcessStatus::Normal
+    }
+}
+
+/// One second of stereo noise-like audio, processed in `block`-sized calls; `automate` runs
+/// before every block.
+fn run_second<P: Plugin>(
+    harness: &mut PluginHarness<P>,
+    audio: &mut [Vec<f32>; 2],
+    block: usize,
+    mut automate: impl FnMut(&mut PluginHarness<P>, usize),
+) {
+    let [left, right] = audio;
+    for (index, (l, r)) in left
+        .chunks_mut(block)
+        .zip(right.chunks_mut(block))
+        .enumerate()
+    {
+        automate(harness, index);
+        harness.process(&mut [l, r]);
+    }
+}
+
+fn audio() -> [Vec<f32>; 2] {
+    let channel = |seed: usize| {
+        (0..SR as usize)
+            .map(|n| (((n + seed) * 7919) % 1000) as f32 / 2000.0 - 0.25)
+            .collect()
+    };
+    [channel(0), channel(1)]
+}
+
+fn process(c: &mut Criterion) {
+    let mut group = c.benchmark_group("one second of stereo at 48 kHz");
+    group.throughput(Throughput::Elements(SR as u64));
+    for block in BLOCK_SIZES {
+        // Each iteration gets a fresh copy of the input (not timed), so the feed-back never
+        // processes its own output over and over.
+        let mut gain = PluginHarness::<GainPlugin>::new(SR, 2, block);
+        group.bench_function(format!("block {block:>4}, gain pass-through"), |b| {
+            b.iter_batched_ref(
+                audio,
+                |audio| run_second(&mut gain, audio, block, |_, _| ()),
+                BatchSize::LargeInput,
+            )
+        });
+        let mut comb = Harness::new(SR, 2, block);
+        group.bench_function(format!("block {block:>4}, PrimeComb static"), |b| {
+            b.iter_batched_ref(
+                audio,
+                |audio| run_second(&mut comb, audio, block, |_, _| ()),
+                BatchSize::LargeInput,
+            )
+        });
+        let mut automated = Harness::new(SR, 2, block);
+        group.bench_function(format!("block {block:>4}, PrimeComb automated"), |b| {
+            b.iter_batched_ref(
+                audio,
+                |audio| {
+                    run_second(&mut automated, audio, block, |h, index| {
+                        let t = (index % 100) as f32 / 100.0;
+                        h.set("alpha", 0.9 - 0.5 * t);
+                        h.set("tau", 5.0 + 3.0 * t);
+                    })
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, process);
+criterion_main!(benches);
