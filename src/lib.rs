@@ -30,6 +30,7 @@ pub use dsp::offline::{
 use dsp::comb::CombChannel;
 use dsp::control::Control;
 use dsp::output_stage::{apply_gain, mix_and_gain};
+use dsp::safety;
 use params::{PrimeCombParams, max_channel_delay_ms, tau_samples};
 use primes::pool::TableReceiver;
 use primes::snap::{mono_delay, stereo_delays};
@@ -57,6 +58,16 @@ pub struct PrimeComb {
     scratch: BlockScratch,
     /// Prime delay tables from the background pool.
     tables: TableReceiver,
+    /// The channel delays last computed, and what they were computed from.
+    delays: (Option<DelayRequest>, [f32; 2]),
+}
+
+/// What the channel delays depend on (the table, once there, does not change while active).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DelayRequest {
+    delay_samples: f32,
+    spread: f32,
+    snapped: bool,
 }
 
 /// Buffers `process()` fills once a block, sized for the host's largest block.
@@ -97,6 +108,7 @@ impl Default for PrimeComb {
             combs: Vec::new(),
             scratch: BlockScratch::default(),
             tables,
+            delays: (None, [0.0; 2]),
         }
     }
 }
@@ -114,17 +126,27 @@ impl PrimeComb {
 
     /// Points every channel's comb at its delay: tau spread apart and snapped to primes as the
     /// parameters say, and unsnapped until the pool has delivered this rate's table.
-    /// Returns the longest channel delay. Lock-free and allocation-free.
+    /// Returns the longest channel delay. Lock-free and allocation-free; the lookups are
+    /// redone only when something they depend on changed.
     fn retarget_combs(&mut self, coefficients: CombCoefficients) -> f32 {
         let table = self.tables.poll(self.sample_rate);
         let primes = table
             .filter(|_| self.params.prime_snap.value())
             .map(|table| table as &dyn PrimeLookup);
-        let delay = coefficients.delay_samples;
-        let delays = match self.combs.len() {
-            1 => [mono_delay(delay, primes); 2],
-            _ => stereo_delays(delay, self.params.spread.value(), primes),
+        let request = DelayRequest {
+            delay_samples: coefficients.delay_samples,
+            spread: self.params.spread.value(),
+            snapped: primes.is_some(),
         };
+        if self.delays.0 != Some(request) {
+            let delay = request.delay_samples;
+            let delays = match self.combs.len() {
+                1 => [mono_delay(delay, primes); 2],
+                _ => stereo_delays(delay, request.spread, primes),
+            };
+            self.delays = (Some(request), delays);
+        }
+        let delays = self.delays.1;
         for (channel, comb) in self.combs.iter_mut().enumerate() {
             comb.set_target(coefficients.mode, delays[channel.min(1)]);
         }
@@ -151,6 +173,7 @@ impl PrimeComb {
             let needs_dry = !mix.is_constant(1.0);
             for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
                 let block = &mut channel[start..start + len];
+                safety::silence_non_finite(block);
                 if needs_dry {
                     dry[..len].copy_from_slice(block);
                 }
@@ -160,6 +183,7 @@ impl PrimeComb {
                 } else if !gain.is_constant(1.0) {
                     apply_gain(block, gain);
                 }
+                safety::limit(block);
             }
             start += len;
         }
@@ -231,6 +255,7 @@ impl Plugin for PrimeComb {
         // Prime snapping may round the longest delay up to the next prime: a few samples.
         let max_delay = tau_samples(max_channel_delay_ms(), self.sample_rate).ceil() as usize + 512;
         self.tables.request(self.sample_rate, TABLE_BUILD_PATIENCE);
+        self.delays = (None, [0.0; 2]);
         let fade_samples = (CROSSFADE_MS * self.sample_rate / 1000.0).round() as usize;
         let coefficients = self.coefficients();
         self.combs = (0..channel_count)

@@ -104,7 +104,8 @@ fn noise_at_three_sample_rates() {
                 ("alpha", "-0.7"),
                 ("prime", "Off"),
             ];
-            let input = vec![noise(5000, 1), noise(5000, 2)];
+            // Quiet: the feed-back peak (at most 0.25 / 0.3) stays under the limiter.
+            let input = vec![quiet_noise(5000, 1), quiet_noise(5000, 2)];
             plugin.set_params(&changes);
             let output = plugin.process(sample_rate, 256, &input);
             for (x, y) in input.iter().zip(&output) {

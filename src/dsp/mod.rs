@@ -8,3 +8,4 @@ pub mod denormals;
 pub mod kernels;
 pub mod offline;
 pub mod output_stage;
+pub mod safety;

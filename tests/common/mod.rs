@@ -36,6 +36,12 @@ pub fn noise(len: usize, seed: u64) -> Vec<f32> {
     (0..len).map(|_| rng.random_range(-1.0..1.0)).collect()
 }
 
+/// White noise at a quarter of full scale (-12 dBFS peak), for filters whose gain must not
+/// push the output into the safety limiter.
+pub fn quiet_noise(len: usize, seed: u64) -> Vec<f32> {
+    noise(len, seed).iter().map(|v| v * 0.25).collect()
+}
+
 /// A unit impulse at sample 0.
 pub fn impulse(len: usize) -> Vec<f32> {
     let mut x = vec![0.0; len];
