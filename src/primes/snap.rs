@@ -9,7 +9,7 @@ pub const MAX_SPREAD_RATIO: f32 = 0.125;
 /// The delays of the left and right channel, in samples, for a tau of `delay_samples`.
 ///
 /// - Spread `s` (0 to 1) moves the channels apart around tau: left `tau * (1 - s/8)`, right
-///   `tau * (1 + s/8)`.
+///   `tau * (1 + s/8)`, neither shorter than one sample.
 /// - With a prime lookup (prime snap on), each delay is snapped to its nearest prime (ties to
 ///   the smaller). If spread is above 0 and both land on the same prime, the right channel
 ///   takes the next prime above the left's, so the channels always differ.
@@ -20,8 +20,8 @@ pub fn stereo_delays(
     primes: Option<&dyn PrimeLookup>,
 ) -> [f32; 2] {
     let offset = spread.clamp(0.0, 1.0) * MAX_SPREAD_RATIO;
-    let left = delay_samples * (1.0 - offset);
-    let right = delay_samples * (1.0 + offset);
+    let left = (delay_samples * (1.0 - offset)).max(1.0);
+    let right = (delay_samples * (1.0 + offset)).max(1.0);
     let Some(primes) = primes else {
         return [left, right];
     };

@@ -224,6 +224,18 @@ impl LoadedPlugin {
         self.process_automated(sample_rate, block, input, |_| Vec::new())
     }
 
+    /// As [`process`](Self::process), with blocks of every size from 1 to `max_block` in turn,
+    /// and the plugin reset (as on a transport jump) at the given sample positions.
+    pub fn process_with_resets(
+        &mut self,
+        sample_rate: f64,
+        max_block: usize,
+        input: &[Vec<f32>],
+        resets: &[usize],
+    ) -> Vec<Vec<f32>> {
+        self.run(sample_rate, max_block, input, |_| Vec::new(), resets)
+    }
+
     /// As [`process`](Self::process), with automation: `automation(block_index)` lists the
     /// (sample offset in the block, parameter id, CLAP value) changes sent with that block.
     pub fn process_automated(
@@ -233,6 +245,19 @@ impl LoadedPlugin {
         input: &[Vec<f32>],
         automation: impl Fn(usize) -> Vec<(u32, &'static str, f64)>,
     ) -> Vec<Vec<f32>> {
+        self.run(sample_rate, block, input, automation, &[])
+    }
+
+    fn run(
+        &mut self,
+        sample_rate: f64,
+        block: usize,
+        input: &[Vec<f32>],
+        automation: impl Fn(usize) -> Vec<(u32, &'static str, f64)>,
+        resets: &[usize],
+    ) -> Vec<Vec<f32>> {
+        // With resets asked for, block sizes cycle through 1..=block; otherwise all are `block`.
+        let varying = !resets.is_empty();
         let config = PluginAudioConfiguration {
             sample_rate,
             min_frames_count: 1,
@@ -251,6 +276,12 @@ impl LoadedPlugin {
         let mut start = 0;
         let mut block_index = 0;
         while start < input[0].len() {
+            if resets
+                .iter()
+                .any(|&at| (start..start + block).contains(&at))
+            {
+                processor.reset();
+            }
             let mut events = EventBuffer::new();
             for (offset, id, value) in automation(block_index) {
                 let param = ClapId::new(clap_id(id));
@@ -262,7 +293,12 @@ impl LoadedPlugin {
                 ));
             }
             block_index += 1;
-            let end = (start + block).min(input[0].len());
+            let size = if varying {
+                1 + (block_index * 7919) % block
+            } else {
+                block
+            };
+            let end = (start + size).min(input[0].len());
             let mut input_blocks: Vec<Vec<f32>> =
                 input.iter().map(|c| c[start..end].to_vec()).collect();
             let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
