@@ -17,6 +17,7 @@ use std::time::Duration;
 use nice_plug::prelude::*;
 
 pub mod dsp;
+pub mod offline_host;
 pub mod params;
 pub mod primes;
 pub mod shared;

@@ -1,0 +1,229 @@
+//! A host in the same process: activates a plugin, sets its parameters the way a plugin
+//! wrapper does, and calls `process()` on the caller's buffers. The command-line renderer and
+//! the tests run PrimeComb through it, so they hear exactly what a DAW hears.
+
+use std::collections::HashMap;
+
+use std::fmt;
+
+use nice_plug::context::process::SendEventError;
+use nice_plug::prelude::*;
+
+/// The contexts the plugin receives; it uses none of their services.
+struct NullContext {
+    transport: Transport,
+}
+
+impl<P: Plugin> ActivateContext<P> for NullContext {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+    fn execute(&self, _task: P::BackgroundTask) {}
+    fn set_latency_samples(&self, _samples: u32) {}
+    fn set_current_voice_capacity(&self, _capacity: u32) {}
+}
+
+impl<P: Plugin> ProcessContext<P> for NullContext {
+    fn plugin_api(&self) -> PluginApi {
+        PluginApi::Clap
+    }
+    fn execute_background(&self, _task: P::BackgroundTask) {}
+    fn execute_gui(&self, _task: P::BackgroundTask) {}
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+    fn next_event(&mut self) -> Option<PluginNoteEvent<P>> {
+        None
+    }
+    fn try_send_event(
+        &mut self,
+        event: PluginNoteEvent<P>,
+    ) -> Result<(), (PluginNoteEvent<P>, SendEventError)> {
+        Err((event, SendEventError::NoOutputBuffer))
+    }
+    fn set_latency_samples(&self, _samples: u32) {}
+    fn request_restart(&self) {}
+    fn set_current_voice_capacity(&self, _capacity: u32) {}
+}
+
+/// A plugin, activated, with its parameters by id.
+pub struct OfflineHost<P: Plugin> {
+    pub plugin: P,
+    params: HashMap<String, ParamPtr>,
+    context: NullContext,
+    /// Reused for every call, so the host itself allocates nothing per block. Holds no
+    /// slices between calls.
+    buffer: Buffer<'static>,
+    sample_rate: f32,
+    max_block: usize,
+}
+
+impl<P: Plugin> OfflineHost<P> {
+    /// A plugin activated at `sample_rate` with `channels` channels and blocks of at most
+    /// `max_block` samples, its parameters at their defaults.
+    ///
+    /// # Errors
+    /// If the plugin has no layout with that many channels, or refuses to activate.
+    pub fn new(sample_rate: f32, channels: u32, max_block: usize) -> Result<Self, HostError> {
+        let plugin = P::default();
+        let params = plugin
+            .params()
+            .param_map()
+            .into_iter()
+            .map(|(id, ptr, _group)| (id, ptr))
+            .collect();
+        let mut host = Self {
+            plugin,
+            params,
+            context: NullContext {
+                transport: Transport::new(sample_rate),
+            },
+            buffer: Buffer::default(),
+            sample_rate,
+            max_block,
+        };
+        host.activate(channels)?;
+        Ok(host)
+    }
+
+    /// (Re-)activates and resets, as a host does after a configuration change.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new).
+    pub fn activate(&mut self, channels: u32) -> Result<(), HostError> {
+        let layout = P::AUDIO_IO_LAYOUTS
+            .iter()
+            .find(|layout| layout.main_output_channels.map(|c| c.get()) == Some(channels))
+            .ok_or(HostError::UnsupportedChannels(channels))?;
+        let config = BufferConfig {
+            sample_rate: self.sample_rate,
+            min_buffer_size: None,
+            max_buffer_size: self.max_block as u32,
+            process_mode: ProcessMode::Realtime,
+        };
+        // Like a wrapper, start every smoother at its parameter's value.
+        for ptr in self.params.values() {
+            // SAFETY: as in `set`.
+            unsafe { ptr._internal_update_smoother(self.sample_rate, true) };
+        }
+        if !self.plugin.activate(layout, &config, &mut self.context) {
+            return Err(HostError::ActivationFailed);
+        }
+        self.buffer = Buffer::default();
+        // SAFETY: only reserves room for the channel slices, so `process` never allocates.
+        unsafe {
+            self.buffer
+                .set_slices(0, |slices| slices.reserve(channels as usize))
+        };
+        self.plugin.reset();
+        Ok(())
+    }
+
+    /// Calls the plugin's `reset()`, as a host does on a transport jump.
+    pub fn plugin_reset(&mut self) {
+        self.plugin.reset();
+    }
+
+    /// Sets a parameter by id to a plain value, as a wrapper does for a host's change: the
+    /// value jumps, and the smoother starts gliding towards it.
+    ///
+    /// # Panics
+    /// If the plugin has no parameter `id`.
+    pub fn set(&mut self, id: &str, plain: f32) {
+        let ptr = self.params[id];
+        // SAFETY: the pointers come from the plugin's own `Params`, which `self.plugin` keeps
+        // alive, and this host calls them from the one thread that also processes.
+        unsafe {
+            let normalized = ptr.preview_normalized(plain);
+            ptr._internal_set_normalized_value(normalized);
+            ptr._internal_update_smoother(self.sample_rate, false);
+        }
+    }
+
+    /// Sets a parameter and jumps its smoother to the value, as restoring state does.
+    pub fn set_now(&mut self, id: &str, plain: f32) {
+        self.set(id, plain);
+        // SAFETY: as in `set`.
+        unsafe { self.params[id]._internal_update_smoother(self.sample_rate, true) };
+    }
+
+    /// The value text of a parameter at a plain value.
+    pub fn text(&self, id: &str, plain: f32) -> String {
+        let ptr = self.params[id];
+        // SAFETY: as in `set`.
+        unsafe { ptr.normalized_value_to_string(ptr.preview_normalized(plain), true) }
+    }
+
+    /// The plain value a host's text entry turns into, if it parses.
+    pub fn parse(&self, id: &str, text: &str) -> Option<f32> {
+        let ptr = self.params[id];
+        // SAFETY: as in `set`.
+        unsafe {
+            ptr.string_to_normalized_value(text)
+                .map(|normalized| ptr.preview_plain(normalized))
+        }
+    }
+
+    /// The ids the plugin declares, in declaration order.
+    pub fn ids(&self) -> Vec<String> {
+        self.plugin
+            .params()
+            .param_map()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect()
+    }
+
+    /// Processes one block in place (every channel the same length, at most the largest
+    /// block size). Allocates nothing itself.
+    ///
+    /// # Panics
+    /// If the block is longer than the largest block size, or channels differ in length.
+    pub fn process(&mut self, channels: &mut [&mut [f32]]) -> ProcessStatus {
+        let samples = channels.first().map_or(0, |c| c.len());
+        assert!(samples <= self.max_block);
+        assert!(channels.iter().all(|c| c.len() == samples));
+        // SAFETY: the slices are only stored for this call: they are removed again below,
+        // before `channels` can be used elsewhere, and they all have `samples` samples.
+        unsafe {
+            self.buffer.set_slices(samples, |slices| {
+                slices.clear();
+                for channel in channels.iter_mut() {
+                    let channel: &'static mut [f32] =
+                        std::slice::from_raw_parts_mut(channel.as_mut_ptr(), channel.len());
+                    slices.push(channel);
+                }
+            });
+        }
+        let mut aux = AuxiliaryBuffers {
+            inputs: &mut [],
+            outputs: &mut [],
+        };
+        let status = self
+            .plugin
+            .process(&mut self.buffer, &mut aux, &mut self.context);
+        // SAFETY: empties the buffer; nothing dangles once `channels` is released.
+        unsafe { self.buffer.set_slices(0, |slices| slices.clear()) };
+        status
+    }
+}
+
+/// Why the host could not start the plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostError {
+    /// The plugin offers no layout with this many channels.
+    UnsupportedChannels(u32),
+    /// The plugin's `activate()` returned false.
+    ActivationFailed,
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostError::UnsupportedChannels(n) => write!(f, "{n} channels are not supported"),
+            HostError::ActivationFailed => write!(f, "the plugin could not be activated"),
+        }
+    }
+}
+
+impl std::error::Error for HostError {}
