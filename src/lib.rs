@@ -19,6 +19,7 @@ use nice_plug::prelude::*;
 pub mod dsp;
 pub mod offline_host;
 pub mod params;
+pub mod presets;
 pub mod primes;
 pub mod shared;
 
