@@ -1,5 +1,7 @@
 //! A ring buffer of past samples, sized once, read at whole or fractional delays.
 
+use super::kernels;
+
 /// A delay expressed in samples, split once into its whole and fractional parts so that the
 /// per-sample read does not redo the split.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -116,9 +118,7 @@ impl DelayLine {
         let (first, second) = samples.split_at(samples.len().min(until_wrap));
         let store = |to: &mut [f32], from: &[f32]| {
             if finite_only {
-                for (to, &from) in to.iter_mut().zip(from) {
-                    *to = if from.is_finite() { from } else { 0.0 };
-                }
+                kernels::copy_finite(to, from);
             } else {
                 to.copy_from_slice(from);
             }

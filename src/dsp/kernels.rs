@@ -71,21 +71,24 @@ pub fn simd_name() -> &'static str {
 #[doc(hidden)]
 macro_rules! multiversion {
     ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        $crate::multiversion! { $(#[$doc])* $vis fn $name($($arg: $ty),*) -> () $body }
+    };
+    ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty $body:block) => {
         $(#[$doc])*
         #[inline]
-        $vis fn $name($($arg: $ty),*) {
+        $vis fn $name($($arg: $ty),*) -> $ret {
             #[inline(always)]
-            fn body($($arg: $ty),*) $body
+            fn body($($arg: $ty),*) -> $ret $body
 
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx512f")]
-            fn avx512($($arg: $ty),*) {
+            fn avx512($($arg: $ty),*) -> $ret {
                 body($($arg),*)
             }
 
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2")]
-            fn avx2($($arg: $ty),*) {
+            fn avx2($($arg: $ty),*) -> $ret {
                 body($($arg),*)
             }
 
@@ -154,6 +157,23 @@ multiversion! {
         for (out, &dry) in wet.iter_mut().zip(dry) {
             *out = gain * (dry + mix * (*out - dry));
         }
+    }
+}
+
+multiversion! {
+    /// Copies `from` into `to`, storing NaN and infinities as 0.
+    pub fn copy_finite(to: &mut [f32], from: &[f32]) {
+        for (to, &from) in to.iter_mut().zip(from) {
+            *to = if from.is_finite() { from } else { 0.0 };
+        }
+    }
+}
+
+multiversion! {
+    /// Whether every sample's magnitude is at most `limit` (false if any is NaN). A fold, not
+    /// a short-circuiting search, so that it vectorises.
+    pub fn all_within(block: &[f32], limit: f32) -> bool {
+        block.iter().fold(true, |ok, v| ok & (v.abs() <= limit))
     }
 }
 

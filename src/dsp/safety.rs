@@ -1,6 +1,8 @@
 //! What keeps bad input and extreme settings from reaching the user's ears: non-finite input
 //! becomes silence, and a soft limiter above 0 dBFS that costs one scan while it is idle.
 
+use super::kernels;
+
 /// Level above which the safety limiter bends the output: 0 dBFS.
 pub const LIMIT_THRESHOLD: f32 = 1.0;
 
@@ -11,9 +13,8 @@ pub const LIMIT_CEILING: f32 = 1.412_537_5;
 /// sound, so it is treated as silence before it can reach the filter's memory.
 /// Returns whether any sample was replaced.
 pub fn silence_non_finite(block: &mut [f32]) -> bool {
-    // A fold rather than `any`, so the scan vectorises: NaN fails every comparison.
-    let all_finite = block.iter().fold(true, |ok, v| ok & (v.abs() <= f32::MAX));
-    if all_finite {
+    // NaN fails every comparison, infinity this one.
+    if kernels::all_within(block, f32::MAX) {
         return false;
     }
     for sample in block.iter_mut() {
@@ -29,10 +30,7 @@ pub fn silence_non_finite(block: &mut [f32]) -> bool {
 /// setting, however resonant, can send more than 3 dB over full scale to the speakers.
 /// Non-finite samples (which only extreme gains could make) become 0.
 pub fn limit(block: &mut [f32]) {
-    let within = block
-        .iter()
-        .fold(true, |ok, v| ok & (v.abs() <= LIMIT_THRESHOLD));
-    if within {
+    if kernels::all_within(block, LIMIT_THRESHOLD) {
         return;
     }
     let headroom = LIMIT_CEILING - LIMIT_THRESHOLD;

@@ -283,7 +283,9 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
             Tau::Ms(ms) => values.push(("tau", check_range("tau", ms, TAU_MIN_MS, TAU_MAX_MS)?)),
             Tau::Samples(samples) if samples >= 1.0 => tau_samples = Some(samples),
             Tau::Samples(samples) => {
-                return Err(format!("tau {samples} samples is out of range (at least 1)"));
+                return Err(format!(
+                    "tau {samples} samples is out of range (at least 1)"
+                ));
             }
         }
     }
