@@ -116,22 +116,19 @@ impl CombChannel {
     /// (no fade in). Allocates: call it outside the audio thread.
     pub fn new(max_delay_samples: usize, coefficients: CombCoefficients) -> Self {
         let input_history = DelayLine::new(max_delay_samples);
-        let output_history = DelayLine::new(max_delay_samples);
+        let longest = input_history.max_delay_samples() as f32;
         let voicing = Voicing {
             mode: coefficients.mode,
-            tap: Tap::new(coefficients.delay_samples),
+            tap: Tap::new(coefficients.delay_samples.min(longest)),
         };
-        let mut channel = Self {
+        Self {
+            output_history: DelayLine::new(max_delay_samples),
             input_history,
-            output_history,
             current: voicing,
             target: voicing,
             fade: None,
             fade_samples: 1,
-        };
-        channel.set_target(coefficients.mode, coefficients.delay_samples);
-        channel.current = channel.target;
-        channel
+        }
     }
 
     /// Sets how long delay and mode changes take to crossfade, in samples.
@@ -150,10 +147,6 @@ impl CombChannel {
         };
     }
 
-    /// The delay being heard now, in samples (the one faded from, while a fade runs).
-    pub fn current_delay_samples(&self) -> f32 {
-        self.current.tap.delay_samples()
-    }
 
     /// Forgets all history and jumps to the target without a fade. Does not allocate.
     pub fn reset(&mut self) {

@@ -49,14 +49,6 @@ impl Tap {
         (self.frac == 0.0).then_some(self.whole)
     }
 
-    /// The longest delay, in whole samples, that reading this tap touches.
-    pub fn reach_samples(self) -> usize {
-        if self.frac == 0.0 {
-            self.whole
-        } else {
-            self.whole + 2
-        }
-    }
 }
 
 /// The most samples a block operation ([`DelayLine::extend`], [`DelayLine::window`]) moves at
