@@ -3,7 +3,7 @@
 
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
-use super::kernels::{MAX_LANES, add_scaled, add_scaled_varying};
+use super::kernels::{MAX_LANES, add_scaled, add_scaled_varying, crossfade, scale};
 
 /// The largest magnitude of alpha used in the feed-back loop. At `|a| = 1` the loop would ring
 /// forever (poles on the unit circle); 0.999 still rings for thousands of delay periods.
@@ -147,7 +147,6 @@ impl CombChannel {
         };
     }
 
-
     /// Forgets all history and jumps to the target without a fade. Does not allocate.
     pub fn reset(&mut self) {
         self.input_history.clear();
@@ -282,6 +281,24 @@ impl CombChannel {
     /// A crossfade between two voicings; rare and short, so it favours clarity over speed.
     fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) {
         let from = self.current;
+        match (from.tap.whole_samples(), fade.to.tap.whole_samples()) {
+            (Some(from_delay), Some(to_delay)) => {
+                self.run_fade_blocks(block, alpha, fade, [from_delay, to_delay])
+            }
+            _ => self.run_fade_samples(block, alpha, fade),
+        }
+        fade.elapsed += block.len();
+        if fade.elapsed >= self.fade_samples {
+            self.current = fade.to;
+            self.fade = None;
+        } else {
+            self.fade = Some(fade);
+        }
+    }
+
+    /// A crossfade with a fractional delay on either side: one sample at a time.
+    fn run_fade_samples(&mut self, block: &mut [f32], alpha: Control, fade: Fade) {
+        let from = self.current;
         let step = 1.0 / self.fade_samples as f32;
         for (i, sample) in block.iter_mut().enumerate() {
             let alpha = alpha.at(i);
@@ -294,12 +311,58 @@ impl CombChannel {
             self.output_history.push(finite_or_zero(y));
             *sample = y;
         }
-        fade.elapsed += block.len();
-        if fade.elapsed >= self.fade_samples {
-            self.current = fade.to;
-            self.fade = None;
-        } else {
-            self.fade = Some(fade);
+    }
+
+    /// A crossfade between two whole-sample delays (what a tau knob with prime snap makes),
+    /// a block at a time: each voicing's delayed path is gathered for the block, then the
+    /// vector kernel mixes them. The same arithmetic per sample as
+    /// [`run_fade_samples`](Self::run_fade_samples), so the output is bit-identical.
+    fn run_fade_blocks(
+        &mut self,
+        block: &mut [f32],
+        alpha: Control,
+        fade: Fade,
+        delays: [usize; 2],
+    ) {
+        let voicings = [self.current, fade.to];
+        // A feed-back voicing reads its own output: a block reaches at most its delay ahead.
+        let max_len = voicings
+            .iter()
+            .zip(delays)
+            .filter(|(v, _)| v.mode == CombMode::FeedBack)
+            .fold(MAX_BLOCK, |len, (_, delay)| len.min(delay));
+        let step = 1.0 / self.fade_samples as f32;
+        let mut offset = 0;
+        for chunk in block.chunks_mut(max_len) {
+            let len = chunk.len();
+            self.input_history.extend(chunk, false);
+            let mut wet = [[0.0f32; MAX_BLOCK]; 2];
+            for ((wet, voicing), delay) in wet.iter_mut().zip(voicings).zip(delays) {
+                let (older, newer) = match voicing.mode {
+                    CombMode::FeedForward => self.input_history.window(delay + len, len),
+                    CombMode::FeedBack => self.output_history.window(delay, len),
+                };
+                wet[..older.len()].copy_from_slice(older);
+                wet[older.len()..len].copy_from_slice(newer);
+                match alpha.skip(offset) {
+                    Control::Constant(a) => scale(&mut wet[..len], voicing.mode.effective_alpha(a)),
+                    Control::PerSample(alphas) => {
+                        for (w, &a) in wet[..len].iter_mut().zip(alphas) {
+                            *w *= voicing.mode.effective_alpha(a);
+                        }
+                    }
+                }
+            }
+            let first_weight_index = fade.elapsed + offset + 1;
+            crossfade(
+                chunk,
+                &wet[0][..len],
+                &wet[1][..len],
+                first_weight_index,
+                step,
+            );
+            self.output_history.extend(chunk, true);
+            offset += len;
         }
     }
 

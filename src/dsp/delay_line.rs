@@ -48,7 +48,6 @@ impl Tap {
     pub fn whole_samples(self) -> Option<usize> {
         (self.frac == 0.0).then_some(self.whole)
     }
-
 }
 
 /// The most samples a block operation ([`DelayLine::extend`], [`DelayLine::window`]) moves at

@@ -161,6 +161,18 @@ multiversion! {
 }
 
 multiversion! {
+    /// `out[i] += from[i] + weight_i * (to[i] - from[i])` with the linear crossfade weight
+    /// `weight_i = (first_weight_index + i) * step`: the comb output while a delay change
+    /// crossfades from one delayed path to another (`out` holds the input).
+    pub fn crossfade(out: &mut [f32], from: &[f32], to: &[f32], first_weight_index: usize, step: f32) {
+        for (i, ((y, &from), &to)) in out.iter_mut().zip(from).zip(to).enumerate() {
+            let weight_to = (first_weight_index + i) as f32 * step;
+            *y = *y + from + weight_to * (to - from);
+        }
+    }
+}
+
+multiversion! {
     /// Copies `from` into `to`, storing NaN and infinities as 0.
     pub fn copy_finite(to: &mut [f32], from: &[f32]) {
         for (to, &from) in to.iter_mut().zip(from) {
