@@ -15,6 +15,16 @@ fn primecomb(args: &[&str]) -> Output {
         .expect("the renderer runs")
 }
 
+/// Runs the renderer and checks that it succeeded.
+fn render_ok(args: &[&str]) {
+    let result = primecomb(args);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
 /// A fresh, empty folder for one test.
 fn folder(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -96,7 +106,7 @@ fn float_files_match_the_library_bit_for_bit() {
         ("fb", primecomb::feed_backward),
     ] {
         let out = dir.join(format!("{mode}.wav"));
-        let result = primecomb(&[
+        render_ok(&[
             "render",
             dir.join("in.wav").to_str().unwrap(),
             out.to_str().unwrap(),
@@ -110,11 +120,6 @@ fn float_files_match_the_library_bit_for_bit() {
             "off",
             "--no-tail",
         ]);
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
         let (spec, output) = read_wav(&out);
         assert_eq!(
             (spec.bits_per_sample, spec.sample_format),
@@ -142,7 +147,7 @@ fn integer_files_are_within_one_lsb() {
         );
         let (_, read) = read_wav(&input_path);
         let out = dir.join(format!("out{bits}.wav"));
-        let result = primecomb(&[
+        render_ok(&[
             "render",
             input_path.to_str().unwrap(),
             out.to_str().unwrap(),
@@ -156,11 +161,6 @@ fn integer_files_are_within_one_lsb() {
             "off",
             "--no-tail",
         ]);
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
         let (spec, output) = read_wav(&out);
         assert_eq!((spec.bits_per_sample, spec.channels), (bits, 1));
         let mut want = read[0].clone();

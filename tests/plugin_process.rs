@@ -144,14 +144,6 @@ fn fractional_tau_follows_the_analytic_response() {
     );
 }
 
-/// The largest step between consecutive samples.
-fn largest_step(signal: &[f32]) -> f32 {
-    signal
-        .windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
-}
-
 /// The click test's signal: a 440 Hz sine at -6 dBFS, one second at 48 kHz.
 fn click_test_sine() -> Vec<f32> {
     let amplitude = 10f32.powf(-6.0 / 20.0);

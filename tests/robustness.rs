@@ -183,10 +183,3 @@ fn tau_storm_does_not_click() {
         "{storm_step} vs {steady_step}"
     );
 }
-
-fn largest_step(signal: &[f32]) -> f32 {
-    signal
-        .windows(2)
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(0.0, f32::max)
-}

@@ -58,6 +58,14 @@ pub fn max_error(got: &[f32], want: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The largest step between consecutive samples: what a click is made of.
+pub fn largest_step(signal: &[f32]) -> f32 {
+    signal
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max)
+}
+
 /// The largest absolute value.
 pub fn peak(signal: &[f64]) -> f64 {
     signal.iter().map(|v| v.abs()).fold(0.0, f64::max)
