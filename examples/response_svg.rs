@@ -1,6 +1,8 @@
-//! Draws the analytic magnitude response of the comb filters as an SVG, for the README:
+//! Draws the magnitude response of the comb filters as an SVG, for the README: measured from
+//! an impulse through the filter kernel (the same one the plugin runs), by FFT.
 //! `cargo run --example response_svg > plugin-assets/response.svg`
 
+use primecomb::dsp::response::{ResponseAnalyzer, fft_len_for};
 use primecomb::{CombCoefficients, CombMode};
 
 const WIDTH: f64 = 720.0;
@@ -19,14 +21,17 @@ fn y_of(db: f64) -> f64 {
     HEIGHT * (MAX_DB - db.clamp(MIN_DB, MAX_DB)) / (MAX_DB - MIN_DB)
 }
 
-/// An SVG polyline of `coefficients`' response in dB over a log frequency axis.
+/// An SVG polyline of `coefficients`' measured response in dB over a log frequency axis.
 fn curve(coefficients: CombCoefficients, colour: &str) -> String {
+    let fft_len = fft_len_for(coefficients, 1 << 16);
+    let mut analyzer = ResponseAnalyzer::new(fft_len);
+    let mut db = vec![0.0; analyzer.bins()];
+    analyzer.measure(coefficients, &mut db);
     let points: Vec<String> = (0..=2000)
         .map(|i| {
             let hz = MIN_HZ * (MAX_HZ / MIN_HZ).powf(f64::from(i) / 2000.0);
-            let omega = 2.0 * std::f64::consts::PI * hz / SAMPLE_RATE;
-            let db = 20.0 * coefficients.magnitude(omega).max(1e-9).log10();
-            format!("{:.1},{:.1}", x_of(hz), y_of(db))
+            let bin = (hz / SAMPLE_RATE * fft_len as f64).round() as usize;
+            format!("{:.1},{:.1}", x_of(hz), y_of(f64::from(db[bin])))
         })
         .collect();
     format!(

@@ -8,4 +8,5 @@ pub mod denormals;
 pub mod kernels;
 pub mod offline;
 pub mod output_stage;
+pub mod response;
 pub mod safety;
