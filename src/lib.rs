@@ -156,6 +156,10 @@ impl PrimeComb {
     }
 
     fn process_block(&mut self, buffer: &mut Buffer) -> ProcessStatus {
+        if self.scratch.max_block_samples() == 0 {
+            // Not activated (a host bug): pass the audio through rather than loop forever.
+            return ProcessStatus::Normal;
+        }
         let coefficients = self.coefficients();
         let longest_delay = self.retarget_combs(coefficients);
         let total = buffer.samples();

@@ -9,9 +9,18 @@ use std::fmt;
 use nice_plug::context::process::SendEventError;
 use nice_plug::prelude::*;
 
-/// The contexts the plugin receives; it uses none of their services.
-struct NullContext {
+/// The contexts an offline host hands the plugin: a stopped transport, and no services.
+pub struct NullContext {
     transport: Transport,
+}
+
+impl NullContext {
+    /// Contexts for a host running at `sample_rate`.
+    pub fn new(sample_rate: f32) -> Self {
+        Self {
+            transport: Transport::new(sample_rate),
+        }
+    }
 }
 
 impl<P: Plugin> ActivateContext<P> for NullContext {
@@ -75,9 +84,7 @@ impl<P: Plugin> OfflineHost<P> {
         let mut host = Self {
             plugin,
             params,
-            context: NullContext {
-                transport: Transport::new(sample_rate),
-            },
+            context: NullContext::new(sample_rate),
             buffer: Buffer::default(),
             sample_rate,
             max_block,

@@ -258,3 +258,33 @@ fn reported_tail() {
     let mut blocks: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
     assert_eq!(harness.process(&mut blocks), ProcessStatus::Tail(48 + 960));
 }
+
+/// A host that calls `process()` before ever activating the plugin gets its audio back
+/// untouched, instead of a hang or a crash.
+#[test]
+fn process_before_activation_passes_audio_through() {
+    use nice_plug::prelude::*;
+    let mut plugin = primecomb::PrimeComb::default();
+    let mut audio = [0.25f32, -0.5, 1.0];
+    let mut buffer = Buffer::default();
+    // SAFETY: `audio` outlives `buffer`, which holds the one slice only within this test.
+    unsafe {
+        buffer.set_slices(audio.len(), |slices| {
+            slices.push(std::slice::from_raw_parts_mut(
+                audio.as_mut_ptr(),
+                audio.len(),
+            ))
+        })
+    };
+    let mut aux = AuxiliaryBuffers {
+        inputs: &mut [],
+        outputs: &mut [],
+    };
+    let mut context = primecomb::offline_host::NullContext::new(48_000.0);
+    assert_eq!(
+        plugin.process(&mut buffer, &mut aux, &mut context),
+        ProcessStatus::Normal
+    );
+    drop(buffer);
+    assert_eq!(audio, [0.25, -0.5, 1.0]);
+}
