@@ -7,7 +7,7 @@ use std::sync::{Arc, Weak};
 
 use nice_plug::prelude::*;
 
-use crate::dsp::comb::CombMode;
+use crate::dsp::comb::{CombMode, MAX_FEEDBACK_ALPHA};
 use crate::primes::snap::{MAX_SPREAD_RATIO, mono_delay, stereo_delays};
 use crate::primes::table::{PrimeLookup, PrimeSearch};
 use crate::shared::SharedState;
@@ -47,7 +47,8 @@ pub struct PrimeCombParams {
     /// The delay tau, in milliseconds; the DSP never goes below one sample.
     #[id = "tau"]
     pub tau_ms: FloatParam,
-    /// Gain of the delayed path; feed-back limits its magnitude to 0.999.
+    /// Gain of the delayed path; feed-back limits its magnitude to 0.999 (the value text says
+    /// so beyond that).
     #[id = "alpha"]
     pub alpha: FloatParam,
     /// Dry/wet: 0 is the input, 1 the comb output.
@@ -93,7 +94,8 @@ impl PrimeCombParams {
                     },
                 )
                 .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
-                .with_value_to_string(formatters::v2s_f32_rounded(3)),
+                .with_value_to_string(Arc::new(format_alpha))
+                .with_string_to_value(Arc::new(parse_leading_number)),
                 mix: FloatParam::new("Mix", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
                     .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
                     .with_unit("%")
@@ -192,6 +194,26 @@ pub fn format_tau(tau_ms: f32, channel_delays: &[f32], prime: bool) -> String {
     format!("{tau_ms:.ms_digits$} ms ({delays} smp{prime})")
 }
 
+/// Alpha's value text, with the feed-back limit spelled out where it applies:
+/// `0.500`, or `1.000 (feed-back: 0.999)`.
+pub fn format_alpha(alpha: f32) -> String {
+    if alpha.abs() > MAX_FEEDBACK_ALPHA {
+        let limited = alpha.clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA);
+        format!("{alpha:.3} (feed-back: {limited:.3})")
+    } else {
+        format!("{alpha:.3}")
+    }
+}
+
+/// The number a text starts with (what the user typed, or a value text read back).
+fn parse_leading_number(text: &str) -> Option<f32> {
+    let text = text.trim();
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(text.len());
+    text[..end].parse().ok().filter(|v: &f32| v.is_finite())
+}
+
 /// Reads tau typed by a user, in milliseconds: `5`, `5 ms`, `5ms`, `0.5 s`, `240 smp`,
 /// `240 samples`, or the full value text `5.00 ms (240 smp)`. None if it is no number.
 pub fn parse_tau_ms(text: &str, sample_rate: f32) -> Option<f32> {
@@ -241,6 +263,19 @@ mod tests {
         assert_eq!(format_tau(0.02, &[1.0], false), "0.020 ms (1 smp)");
         assert_eq!(parse_tau_ms("fast", sr), None);
         assert_eq!(parse_tau_ms("5 parsecs", sr), None);
+    }
+
+    /// Alpha's text names the feed-back limit beyond 0.999, and reads back.
+    #[test]
+    fn alpha_text_names_the_limit() {
+        assert_eq!(format_alpha(0.5), "0.500");
+        assert_eq!(format_alpha(-1.0), "-1.000 (feed-back: -0.999)");
+        assert_eq!(
+            parse_leading_number("-1.000 (feed-back: -0.999)"),
+            Some(-1.0)
+        );
+        assert_eq!(parse_leading_number("0.25"), Some(0.25));
+        assert_eq!(parse_leading_number("much"), None);
     }
 
     /// Tau never drops below one sample, however short the knob or slow the rate.

@@ -129,7 +129,7 @@ fn out_of_range_values_are_clamped() {
     let now = settings(&mut plugin);
     assert_eq!(
         (now[0].as_str(), now[2].as_str(), now[3].as_str()),
-        ("Feed-back", "1.000", "0%")
+        ("Feed-back", "1.000 (feed-back: 0.999)", "0%")
     );
 }
 
