@@ -3,7 +3,6 @@
 //! the tests run PrimeComb through it, so they hear exactly what a DAW hears.
 
 use std::collections::HashMap;
-
 use std::fmt;
 
 use nice_plug::context::process::SendEventError;
@@ -148,6 +147,9 @@ impl<P: Plugin> OfflineHost<P> {
     }
 
     /// Sets a parameter and jumps its smoother to the value, as restoring state does.
+    ///
+    /// # Panics
+    /// If the plugin has no parameter `id`.
     pub fn set_now(&mut self, id: &str, plain: f32) {
         self.set(id, plain);
         // SAFETY: as in `set`.
@@ -155,15 +157,19 @@ impl<P: Plugin> OfflineHost<P> {
     }
 
     /// The value text of a parameter at a plain value.
+    ///
+    /// # Panics
+    /// If the plugin has no parameter `id`.
     pub fn text(&self, id: &str, plain: f32) -> String {
         let ptr = self.params[id];
         // SAFETY: as in `set`.
         unsafe { ptr.normalized_value_to_string(ptr.preview_normalized(plain), true) }
     }
 
-    /// The plain value a host's text entry turns into, if it parses.
+    /// The plain value a host's text entry turns into; None if it does not parse or the
+    /// plugin has no parameter `id`.
     pub fn parse(&self, id: &str, text: &str) -> Option<f32> {
-        let ptr = self.params[id];
+        let ptr = *self.params.get(id)?;
         // SAFETY: as in `set`.
         unsafe {
             ptr.string_to_normalized_value(text)
