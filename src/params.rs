@@ -207,24 +207,27 @@ pub fn format_alpha(alpha: f32) -> String {
 
 /// The number a text starts with (what the user typed, or a value text read back).
 fn parse_leading_number(text: &str) -> Option<f32> {
+    split_number(text).map(|(value, _)| value)
+}
+
+/// Splits typed text into its leading finite number and the rest (the unit, trimmed):
+/// `"5 ms"` gives `(5.0, "ms")`. None if it does not start with a number.
+pub fn split_number(text: &str) -> Option<(f32, &str)> {
     let text = text.trim();
     let end = text
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
         .unwrap_or(text.len());
-    text[..end].parse().ok().filter(|v: &f32| v.is_finite())
+    let value: f32 = text[..end].trim().parse().ok()?;
+    value.is_finite().then_some((value, text[end..].trim()))
 }
 
 /// Reads tau typed by a user, in milliseconds: `5`, `5 ms`, `5ms`, `0.5 s`, `240 smp`,
 /// `240 samples`, or the full value text `5.00 ms (240 smp)`. None if it is no number.
 pub fn parse_tau_ms(text: &str, sample_rate: f32) -> Option<f32> {
     // The value text appends the sample count in brackets; the leading value decides.
-    let text = text.split('(').next()?.trim().to_ascii_lowercase();
-    let number_len = text
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e')))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(number_len);
-    let value: f32 = number.trim().parse().ok()?;
-    let ms = match unit.trim() {
+    let text = text.split('(').next()?.to_ascii_lowercase();
+    let (value, unit) = split_number(&text)?;
+    let ms = match unit {
         "" | "ms" => value,
         "s" => value * 1000.0,
         "smp" | "samples" | "sample" | "spl" => value * 1000.0 / sample_rate,

@@ -18,7 +18,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS};
+use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS, split_number};
 use primecomb::presets;
 use primecomb::primes::{prime_sums_below, sum_primes_below};
 use render::RenderSettings;
@@ -296,14 +296,10 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
         values.push(("mix", check_range("mix", parse_fraction(mix)?, 0.0, 1.0)?));
     }
     if let Some(output) = &args.output {
-        let db = output
-            .trim()
-            .trim_end_matches("dB")
-            .trim_end_matches("db")
-            .trim();
-        let db: f32 = db
-            .parse()
-            .map_err(|_| format!("output '{output}' is not a level in dB"))?;
+        let db = match split_number(&output.to_ascii_lowercase()) {
+            Some((db, "" | "db")) => db,
+            _ => return Err(format!("output '{output}' is not a level in dB")),
+        };
         values.push(("output", check_range("output", db, -24.0, 24.0)?));
     }
     if let Some(prime) = args.prime {
@@ -331,17 +327,10 @@ enum Tau {
 
 /// `5ms`, `5 ms`, `5` (ms), `0.5s`, `240smp`, `240 samples`, `200Hz`.
 fn parse_tau(text: &str) -> Result<Tau, String> {
-    let lower = text.trim().to_ascii_lowercase();
-    let split = lower
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e')))
-        .unwrap_or(lower.len());
-    let (number, unit) = lower.split_at(split);
+    let lower = text.to_ascii_lowercase();
     let bad = || format!("tau '{text}' is not a delay (try 5ms, 240smp or 200Hz)");
-    let value: f32 = number.trim().parse().map_err(|_| bad())?;
-    if !value.is_finite() {
-        return Err(bad());
-    }
-    Ok(match unit.trim() {
+    let (value, unit) = split_number(&lower).ok_or_else(bad)?;
+    Ok(match unit {
         "" | "ms" => Tau::Ms(value),
         "s" => Tau::Ms(value * 1000.0),
         "smp" | "samples" | "sample" => Tau::Samples(value),
@@ -352,15 +341,11 @@ fn parse_tau(text: &str) -> Result<Tau, String> {
 
 /// `0.4` or `40%`.
 fn parse_fraction(text: &str) -> Result<f32, String> {
-    let trimmed = text.trim();
-    let (number, scale) = match trimmed.strip_suffix('%') {
-        Some(percent) => (percent.trim(), 0.01),
-        None => (trimmed, 1.0),
-    };
-    number
-        .parse::<f32>()
-        .map(|v| v * scale)
-        .map_err(|_| format!("'{text}' is not a fraction (try 0.4 or 40%)"))
+    match split_number(text) {
+        Some((value, "")) => Ok(value),
+        Some((percent, "%")) => Ok(percent / 100.0),
+        _ => Err(format!("'{text}' is not a fraction (try 0.4 or 40%)")),
+    }
 }
 
 fn check_range(name: &str, value: f32, min: f32, max: f32) -> Result<f32, String> {
