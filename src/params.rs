@@ -164,7 +164,7 @@ pub fn tau_range() -> FloatRange {
 const WHOLE_SAMPLE_TOLERANCE: f64 = 1e-3;
 
 /// Tau in samples at `sample_rate`, never below one sample, snapped to a whole number of
-/// samples when within [`WHOLE_SAMPLE_TOLERANCE`] of one.
+/// samples when within a thousandth of a sample of one.
 pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
     let samples = f64::from(tau_ms) * f64::from(sample_rate) / 1000.0;
     let whole = samples.round();
