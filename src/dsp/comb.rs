@@ -278,7 +278,8 @@ impl CombChannel {
         }
     }
 
-    /// A crossfade between two voicings; rare and short, so it favours clarity over speed.
+    /// A crossfade between two voicings: on the vector kernels when both delays are whole
+    /// samples (as prime snap makes them), one sample at a time otherwise.
     fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) {
         let from = self.current;
         match (from.tap.whole_samples(), fade.to.tap.whole_samples()) {
