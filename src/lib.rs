@@ -17,6 +17,8 @@ use std::time::Duration;
 use nice_plug::prelude::*;
 
 pub mod dsp;
+pub mod editor;
+pub mod monitor;
 pub mod offline_host;
 pub mod params;
 pub mod presets;
@@ -33,9 +35,11 @@ use dsp::comb::CombChannel;
 use dsp::control::Control;
 use dsp::output_stage::{apply_gain, mix_and_gain};
 use dsp::safety;
+use monitor::{SampleRing, SignalMonitor};
+use nice_plug_egui::{EguiEditor, EguiEditorState};
 use params::{PrimeCombParams, max_channel_delay_ms, tau_samples};
 use primes::pool::TableReceiver;
-use primes::snap::{mono_delay, stereo_delays};
+use primes::snap::channel_delays;
 use primes::table::PrimeLookup;
 use shared::SharedState;
 
@@ -62,6 +66,10 @@ pub struct PrimeComb {
     tables: TableReceiver,
     /// The channel delays last computed, and what they were computed from.
     delays: (Option<DelayRequest>, [f32; 2]),
+    /// Samples and levels for the editor's displays, fed while the editor is open.
+    monitor: Arc<SignalMonitor>,
+    /// The editor window's size, kept between openings.
+    editor_state: Arc<EguiEditorState>,
 }
 
 /// What the channel delays depend on (the table, once there, does not change while active).
@@ -111,6 +119,8 @@ impl Default for PrimeComb {
             scratch: BlockScratch::default(),
             tables,
             delays: (None, [0.0; 2]),
+            monitor: Arc::default(),
+            editor_state: editor::default_state(),
         }
     }
 }
@@ -141,11 +151,8 @@ impl PrimeComb {
             snapped: primes.is_some(),
         };
         if self.delays.0 != Some(request) {
-            let delay = request.delay_samples;
-            let delays = match self.combs.len() {
-                1 => [mono_delay(delay, primes); 2],
-                _ => stereo_delays(delay, request.spread, primes),
-            };
+            let channels = self.combs.len();
+            let delays = channel_delays(request.delay_samples, request.spread, channels, primes);
             self.delays = (Some(request), delays);
         }
         let delays = self.delays.1;
@@ -176,7 +183,12 @@ impl PrimeComb {
             let alpha = smoothed(&self.params.alpha, &mut alpha[..len], |a| a);
             let mix = smoothed(&self.params.mix, &mut mix[..len], |m| m);
             let gain = smoothed(&self.params.output_db, &mut gain[..len], util::db_to_gain);
-            let needs_dry = !mix.is_constant(1.0);
+                let needs_dry = !mix.is_constant(1.0);
+            let monitoring = self.monitor.is_enabled();
+            if monitoring {
+                let meter = &self.monitor.input_level;
+                show(&self.monitor.input, meter, channels, start, len, self.sample_rate);
+            }
             for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
                 let block = &mut channel[start..start + len];
                 safety::silence_non_finite(block);
@@ -191,6 +203,10 @@ impl PrimeComb {
                 }
                 safety::limit(block);
             }
+            if monitoring {
+                let meter = &self.monitor.output_level;
+                show(&self.monitor.output, meter, channels, start, len, self.sample_rate);
+            }
             start += len;
         }
         let fade = f64::from(CROSSFADE_MS * self.sample_rate / 1000.0);
@@ -201,6 +217,28 @@ impl PrimeComb {
         let tail = longest.tail_samples() + fade;
         ProcessStatus::Tail(tail.min(f64::from(u32::MAX)) as u32)
     }
+}
+
+/// Hands `len` samples from `start` of every channel to the editor: their mono sum (finite
+/// only) to `ring`, their peak to `meter`.
+fn show(
+    ring: &SampleRing,
+    meter: &monitor::LevelMeter,
+    channels: &[&mut [f32]],
+    start: usize,
+    len: usize,
+    sample_rate: f32,
+) {
+    let scale = 1.0 / channels.len().max(1) as f32;
+    ring.push(len, |n| {
+        let sum: f32 = channels.iter().map(|channel| channel[start + n]).sum();
+        if sum.is_finite() { sum * scale } else { 0.0 }
+    });
+    let peak = channels
+        .iter()
+        .map(|channel| monitor::peak(&channel[start..start + len]))
+        .fold(0.0, f32::max);
+    meter.update(peak, len, sample_rate);
 }
 
 /// A smoothed parameter's values for the next `values.len()` samples, mapped by `map`: a
@@ -239,12 +277,21 @@ impl Plugin for PrimeComb {
     // sample it was drawn at; the output does not depend on block boundaries anyway.
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
-    type Editor = ();
+    type Editor = EguiEditor<editor::EditorApp>;
     type SysExMessage = ();
     type BackgroundTask = ();
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    fn editor(&mut self, _executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        editor::create(
+            self.params.clone(),
+            self.shared.clone(),
+            self.monitor.clone(),
+            self.editor_state.clone(),
+        )
     }
 
     fn activate(
@@ -258,6 +305,7 @@ impl Plugin for PrimeComb {
         let channel_count = audio_io_layout
             .main_output_channels
             .map_or(0, NonZeroU32::get) as usize;
+        self.shared.set_channels(channel_count);
         // Prime snapping may round the longest delay up to the next prime: a few samples.
         let max_delay = tau_samples(max_channel_delay_ms(), self.sample_rate).ceil() as usize + 512;
         self.tables.request(self.sample_rate, TABLE_BUILD_PATIENCE);
@@ -276,6 +324,8 @@ impl Plugin for PrimeComb {
     }
 
     fn reset(&mut self) {
+        self.monitor.input_level.reset();
+        self.monitor.output_level.reset();
         self.retarget_combs(self.coefficients());
         for comb in &mut self.combs {
             comb.reset();

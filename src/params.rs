@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use nice_plug::prelude::*;
 
 use crate::dsp::comb::{CombMode, MAX_FEEDBACK_ALPHA};
-use crate::primes::snap::{MAX_SPREAD_RATIO, mono_delay, stereo_delays};
+use crate::primes::snap::{MAX_SPREAD_RATIO, channel_delays, mono_delay, stereo_delays};
 use crate::primes::table::{PrimeLookup, PrimeSearch};
 use crate::shared::SharedState;
 
@@ -123,6 +123,17 @@ impl PrimeCombParams {
                 .with_string_to_value(formatters::s2v_f32_percentage()),
             }
         })
+    }
+
+    /// The delay of each channel, in samples, as the audio thread computes it for these
+    /// settings (for `channels` channels, once the prime table has arrived).
+    pub fn channel_delays(&self, sample_rate: f32, channels: usize) -> [f32; 2] {
+        let delay = tau_samples(self.tau_ms.value(), sample_rate);
+        let primes = self
+            .prime_snap
+            .value()
+            .then_some(&PrimeSearch as &dyn PrimeLookup);
+        channel_delays(delay, self.spread.value(), channels, primes)
     }
 
     /// Tau's value text at the current prime snap and spread settings, e.g.

@@ -2,9 +2,9 @@
 
 use atomic_float::AtomicF32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-/// State the plugin shares with parameter text callbacks (and later the editor), which the host
+/// State the plugin shares with parameter text callbacks and the editor, which the host
 /// may call from any thread.
 #[derive(Debug)]
 pub struct SharedState {
@@ -16,6 +16,9 @@ pub struct SharedState {
     /// delays are not snapped). Written by the audio thread and `activate()` through the
     /// table receiver; Relaxed, as it only informs a display.
     prime_table_ready: Arc<AtomicBool>,
+    /// The number of channels of the current activation (1 or 2). Written by `activate()`,
+    /// read by the editor; Relaxed, like the sample rate.
+    channels: AtomicU32,
 }
 
 impl SharedState {
@@ -27,6 +30,7 @@ impl SharedState {
         Self {
             sample_rate: AtomicF32::new(Self::DEFAULT_SAMPLE_RATE),
             prime_table_ready,
+            channels: AtomicU32::new(2),
         }
     }
 
@@ -41,5 +45,13 @@ impl SharedState {
 
     pub fn set_sample_rate(&self, sample_rate: f32) {
         self.sample_rate.store(sample_rate, Ordering::Relaxed);
+    }
+
+    pub fn channels(&self) -> usize {
+        self.channels.load(Ordering::Relaxed) as usize
+    }
+
+    pub fn set_channels(&self, channels: usize) {
+        self.channels.store(channels as u32, Ordering::Relaxed);
     }
 }

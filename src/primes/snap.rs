@@ -42,6 +42,20 @@ pub fn mono_delay(delay_samples: f32, primes: Option<&dyn PrimeLookup>) -> f32 {
     stereo_delays(delay_samples, 0.0, primes)[0]
 }
 
+/// The delay of each of `channels` channels (one or two): [`mono_delay`] for one, otherwise
+/// [`stereo_delays`]. Mono repeats its delay in both slots.
+pub fn channel_delays(
+    delay_samples: f32,
+    spread: f32,
+    channels: usize,
+    primes: Option<&dyn PrimeLookup>,
+) -> [f32; 2] {
+    match channels {
+        1 => [mono_delay(delay_samples, primes); 2],
+        _ => stereo_delays(delay_samples, spread, primes),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

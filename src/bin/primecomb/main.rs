@@ -3,7 +3,7 @@
 //! `primecomb render IN.wav OUT.wav [options]` renders one file;
 //! `primecomb render --out-dir DIR a.wav b.wav ...` renders many, in parallel;
 //! `primecomb primes N` prints the sums of the primes below N; `primecomb presets` lists the
-//! factory presets. The audio goes through the plugin's own `process()`, so a file sounds
+//! factory presets; `primecomb standalone` opens the editor without a DAW. The audio goes through the plugin's own `process()`, so a file sounds
 //! exactly as it would through the plugin in a DAW.
 
 mod render;
@@ -18,6 +18,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use nice_plug::wrapper::standalone::nice_export_standalone_with_args;
+use primecomb::PrimeComb;
 use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS, split_number};
 use primecomb::presets;
 use primecomb::primes::{prime_sums_below, sum_primes_below};
@@ -47,6 +49,13 @@ enum Command {
     },
     /// List the factory presets.
     Presets,
+    /// Open the editor in its own window, with audio from JACK or ALSA (or none, with
+    /// `--backend dummy`). `primecomb standalone --help` lists the audio options.
+    #[command(disable_help_flag = true)]
+    Standalone {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        options: Vec<String>,
+    },
 }
 
 #[derive(Args)]
@@ -122,6 +131,14 @@ fn main() -> ExitCode {
                 println!("{}", preset.name);
             }
             ExitCode::SUCCESS
+        }
+        Command::Standalone { options } => {
+            let args = std::iter::once("primecomb standalone".to_owned()).chain(options);
+            if nice_export_standalone_with_args::<PrimeComb, _>(args) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Command::Render(args) => match run_render(&args) {
             Ok(code) => code,

@@ -1,0 +1,219 @@
+//! The editor's controls: parameters, presets, meters and read-outs. Sliders are
+//! nice-plug-egui's `ParamSlider` (drag, shift-drag for fine steps, double-click or
+//! ctrl-click to reset, click the value to type one); the mode and prime switches send the
+//! same begin/set/end gestures.
+
+use nice_plug::context::gui::GuiContext;
+use nice_plug::prelude::*;
+use egui::{Color32, RichText};
+use nice_plug_egui::widgets::ParamSlider;
+
+use super::readouts::ChannelReadout;
+use crate::monitor::SignalMonitor;
+use crate::params::{Mode, PrimeCombParams};
+use crate::presets::Preset;
+
+const SLIDER_WIDTH: f32 = 170.0;
+
+/// Meter scale, in dBFS.
+const METER_FLOOR_DB: f32 = -60.0;
+const METER_CEILING_DB: f32 = 6.0;
+
+/// Title, preset menu and the sample rate.
+pub fn header(
+    ui: &mut egui::Ui,
+    params: &PrimeCombParams,
+    gui: &GuiContext,
+    presets: &[Preset],
+    selected: &mut Option<usize>,
+    sample_rate: f32,
+) {
+    ui.horizontal(|ui| {
+        ui.heading(RichText::new("PrimeComb").strong());
+        ui.label("comb filter with prime delays");
+        ui.separator();
+        ui.label("Preset");
+        let shown = selected.map_or("(choose)", |index| presets[index].name);
+        egui::ComboBox::from_id_salt("preset")
+            .selected_text(shown)
+            .width(180.0)
+            .show_ui(ui, |ui| {
+                for (index, preset) in presets.iter().enumerate() {
+                    if ui
+                        .selectable_label(*selected == Some(index), preset.name)
+                        .clicked()
+                    {
+                        apply_preset(preset, params, gui);
+                        *selected = Some(index);
+                    }
+                }
+            });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(format!("{:.1} kHz", sample_rate / 1000.0));
+        });
+    });
+}
+
+/// Sets every parameter a preset names, each as one gesture, as if the user had typed the
+/// preset's text into the host's value entry. Settings that do not parse are skipped.
+pub fn apply_preset(preset: &Preset, params: &PrimeCombParams, gui: &GuiContext) {
+    let by_id = params.param_map();
+    for (id, text) in &preset.settings {
+        let Some((_, param, _)) = by_id.iter().find(|(param_id, _, _)| param_id == id) else {
+            continue;
+        };
+        // SAFETY: the pointer comes from the plugin's own parameter map, whose parameters
+        // live as long as `params`.
+        unsafe {
+            if let Some(normalized) = param.string_to_normalized_value(text) {
+                gui.raw_begin_set_parameter(*param);
+                gui.raw_set_parameter_normalized(*param, normalized);
+                gui.raw_end_set_parameter(*param);
+            }
+        }
+    }
+}
+
+/// One row per parameter.
+pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSetter) {
+    egui::Grid::new("parameters")
+        .num_columns(2)
+        .spacing([10.0, 10.0])
+        .show(ui, |ui| {
+            ui.label("Mode");
+            ui.horizontal(|ui| {
+                for mode in [Mode::FeedForward, Mode::FeedBack] {
+                    let name = match mode {
+                        Mode::FeedForward => "Feed-forward",
+                        Mode::FeedBack => "Feed-back",
+                    };
+                    let current = params.mode.value() == mode;
+                    if ui.selectable_label(current, name).clicked() && !current {
+                        setter.begin_set_parameter(&params.mode);
+                        setter.set_parameter(&params.mode, mode);
+                        setter.end_set_parameter(&params.mode);
+                    }
+                }
+            });
+            ui.end_row();
+            slider_row(ui, "Tau", &params.tau_ms, setter);
+            slider_row(ui, "Alpha", &params.alpha, setter);
+            slider_row(ui, "Mix", &params.mix, setter);
+            slider_row(ui, "Output", &params.output_db, setter);
+            slider_row(ui, "Spread", &params.spread, setter);
+            ui.label("Prime snap");
+            let mut snap = params.prime_snap.value();
+            if ui.checkbox(&mut snap, "delays snap to primes").changed() {
+                setter.begin_set_parameter(&params.prime_snap);
+                setter.set_parameter(&params.prime_snap, snap);
+                setter.end_set_parameter(&params.prime_snap);
+            }
+            ui.end_row();
+        });
+    let tau = params.tau_ms.to_string();
+    ui.add_space(4.0);
+    ui.label(RichText::new(format!("Tau: {tau}")).small().weak());
+}
+
+fn slider_row(ui: &mut egui::Ui, label: &str, param: &FloatParam, setter: &ParamSetter) {
+    ui.label(label);
+    ui.add(ParamSlider::for_param(param, setter).with_width(SLIDER_WIDTH));
+    ui.end_row();
+}
+
+/// Input and output peak meters.
+pub fn meters(ui: &mut egui::Ui, monitor: &SignalMonitor) {
+    ui.label(RichText::new("Levels").strong());
+    for (name, level) in [
+        ("In", monitor.input_level.level()),
+        ("Out", monitor.output_level.level()),
+    ] {
+        ui.horizontal(|ui| {
+            ui.add_sized([28.0, 16.0], egui::Label::new(name));
+            meter_bar(ui, level);
+        });
+    }
+}
+
+fn meter_bar(ui: &mut egui::Ui, level: f32) {
+    let db = util::gain_to_db(level.max(1e-9));
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(SLIDER_WIDTH, 14.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, Color32::from_gray(30));
+    let fraction = ((db - METER_FLOOR_DB) / (METER_CEILING_DB - METER_FLOOR_DB)).clamp(0.0, 1.0);
+    let color = if db > 0.0 {
+        Color32::from_rgb(230, 70, 60)
+    } else if db > -6.0 {
+        Color32::from_rgb(230, 190, 60)
+    } else {
+        Color32::from_rgb(80, 200, 120)
+    };
+    let mut bar = rect;
+    bar.set_width(rect.width() * fraction);
+    painter.rect_filled(bar, 2.0, color);
+    let zero_db = (0.0 - METER_FLOOR_DB) / (METER_CEILING_DB - METER_FLOOR_DB);
+    let x = rect.left() + rect.width() * zero_db;
+    painter.line_segment(
+        [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+        egui::Stroke::new(1.0, Color32::from_gray(200)),
+    );
+    let text = if db <= METER_FLOOR_DB {
+        "-inf dB".to_owned()
+    } else {
+        format!("{db:.1} dB")
+    };
+    ui.label(RichText::new(text).monospace().small());
+}
+
+/// Per channel: delay in samples and ms, prime or not, fundamental and note, decay time.
+pub fn readouts(ui: &mut egui::Ui, readouts: &[ChannelReadout], prime_table_ready: bool) {
+    egui::Grid::new("readouts")
+        .num_columns(7)
+        .spacing([18.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for heading in [
+                "Channel",
+                "Delay",
+                "",
+                "Prime",
+                "First peak",
+                "Note",
+                "Decay to -60 dB",
+            ] {
+                ui.label(RichText::new(heading).strong());
+            }
+            ui.end_row();
+            let names: &[&str] = if readouts.len() == 1 {
+                &["Mono"]
+            } else {
+                &["Left", "Right"]
+            };
+            for (name, readout) in names.iter().zip(readouts) {
+                ui.label(*name);
+                ui.label(format!("{} smp", format_samples(readout.delay_samples)));
+                ui.label(format!("{:.3} ms", readout.delay_ms));
+                ui.label(match (readout.prime, prime_table_ready) {
+                    (true, true) => "yes",
+                    (true, false) => "yes (table building)",
+                    (false, _) => "no",
+                });
+                ui.label(format!("{:.2} Hz", readout.first_peak_hz));
+                ui.label(readout.note.to_string());
+                ui.label(match readout.decay_seconds {
+                    Some(seconds) if seconds >= 1.0 => format!("{seconds:.2} s"),
+                    Some(seconds) => format!("{:.1} ms", seconds * 1000.0),
+                    None => "one echo".to_owned(),
+                });
+                ui.end_row();
+            }
+        });
+}
+
+fn format_samples(delay: f32) -> String {
+    if delay.fract() == 0.0 {
+        format!("{delay:.0}")
+    } else {
+        format!("{delay:.2}")
+    }
+}

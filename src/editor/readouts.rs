@@ -1,0 +1,161 @@
+//! The numbers the editor shows beside the plot, worked out from a channel's filter: where the
+//! first resonance sits and which note that is, and how long a feed-back echo takes to die.
+
+use std::fmt;
+
+use crate::dsp::comb::{CombCoefficients, CombMode};
+use crate::primes::is_prime;
+
+/// What the editor shows for one channel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChannelReadout {
+    pub delay_samples: f32,
+    pub delay_ms: f32,
+    /// Whether the delay is a whole, prime number of samples.
+    pub prime: bool,
+    /// The comb's first peak (its fundamental), in Hz.
+    pub first_peak_hz: f32,
+    pub note: Note,
+    /// Time for an echo to fall by 60 dB, in seconds; `None` for feed-forward, whose single
+    /// echo simply ends after one delay.
+    pub decay_seconds: Option<f32>,
+}
+
+impl ChannelReadout {
+    pub fn new(coefficients: CombCoefficients, sample_rate: f32) -> Self {
+        let delay = coefficients.delay_samples;
+        let first_peak_hz = first_peak_hz(coefficients, sample_rate);
+        Self {
+            delay_samples: delay,
+            delay_ms: delay / sample_rate * 1000.0,
+            prime: delay.fract() == 0.0 && is_prime(delay as u64),
+            first_peak_hz,
+            note: Note::nearest(first_peak_hz),
+            decay_seconds: decay_seconds(coefficients, sample_rate),
+        }
+    }
+}
+
+/// The frequency of the comb's first peak. With a positive (effective) alpha the peaks sit at
+/// multiples of `sample_rate / delay`, the comb's fundamental; a negative alpha moves them
+/// half-way between, to odd multiples of `sample_rate / (2 delay)`.
+pub fn first_peak_hz(coefficients: CombCoefficients, sample_rate: f32) -> f32 {
+    let fundamental = sample_rate / coefficients.delay_samples;
+    if coefficients.mode.effective_alpha(coefficients.alpha) < 0.0 {
+        fundamental / 2.0
+    } else {
+        fundamental
+    }
+}
+
+/// How long the feed-back comb rings until it is 60 dB down: each trip round the loop scales
+/// the echo by |alpha|, so it takes `3 / -log10|alpha|` trips of one delay each.
+pub fn decay_seconds(coefficients: CombCoefficients, sample_rate: f32) -> Option<f32> {
+    match coefficients.mode {
+        CombMode::FeedForward => None,
+        CombMode::FeedBack => {
+            let alpha = f64::from(coefficients.mode.effective_alpha(coefficients.alpha).abs());
+            let trips = if alpha > 0.0 {
+                3.0 / -alpha.log10()
+            } else {
+                0.0
+            };
+            Some((trips * f64::from(coefficients.delay_samples) / f64::from(sample_rate)) as f32)
+        }
+    }
+}
+
+/// The equal-tempered note nearest a frequency (A4 = 440 Hz), and how far off it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Note {
+    /// MIDI note number: 69 is A4, 60 is C4.
+    pub midi: i32,
+    /// How far the frequency is above (+) or below (-) the note, -50 to 50 cents.
+    pub cents: i32,
+}
+
+const NOTE_NAMES: [&str; 12] = [
+    "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B",
+];
+
+impl Note {
+    pub fn nearest(hz: f32) -> Self {
+        let midi = 69.0 + 12.0 * (f64::from(hz) / 440.0).log2();
+        let nearest = midi.round();
+        Self {
+            midi: nearest as i32,
+            cents: ((midi - nearest) * 100.0).round() as i32,
+        }
+    }
+}
+
+impl fmt::Display for Note {
+    /// `A4`, `C#2 +12 ct`, `G3 -5 ct`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = NOTE_NAMES[self.midi.rem_euclid(12) as usize];
+        let octave = self.midi.div_euclid(12) - 1;
+        write!(f, "{name}{octave}")?;
+        if self.cents != 0 {
+            write!(f, " {:+} ct", self.cents)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comb(mode: CombMode, delay_samples: f32, alpha: f32) -> CombCoefficients {
+        CombCoefficients {
+            mode,
+            delay_samples,
+            alpha,
+        }
+    }
+
+    #[test]
+    fn notes_by_hand() {
+        assert_eq!(Note::nearest(440.0).to_string(), "A4");
+        assert_eq!(Note::nearest(261.6256).to_string(), "C4");
+        assert_eq!(Note::nearest(27.5).to_string(), "A0");
+        assert_eq!(Note::nearest(16.3516).to_string(), "C0");
+        assert_eq!(Note::nearest(8.1758).to_string(), "C-1");
+        // 445 Hz: 1200 * log2(445/440) = 19.6 cents sharp of A4.
+        assert_eq!(Note::nearest(445.0).to_string(), "A4 +20 ct");
+        // 48000 / 239 = 200.837 Hz: G3 is 195.998 Hz, 1200 * log2(200.837/195.998) = 42.2.
+        assert_eq!(Note::nearest(48_000.0 / 239.0).to_string(), "G3 +42 ct");
+        // 48000 / 109 = 440.367 Hz, just sharp of A4; halve it and it is A3, as sharp.
+        assert_eq!(Note::nearest(48_000.0 / 109.0).to_string(), "A4 +1 ct");
+        assert_eq!(Note::nearest(24_000.0 / 109.0).to_string(), "A3 +1 ct");
+    }
+
+    /// At 48 kHz, 109 samples: peaks at 440.37 Hz; a negative alpha puts the first at half
+    /// that. Feed-back at 0.5 falls 6.02 dB a trip: 60 dB in 9.97 trips of 2.27 ms.
+    #[test]
+    fn readout_by_hand() {
+        let readout = ChannelReadout::new(comb(CombMode::FeedBack, 109.0, 0.5), 48_000.0);
+        assert!(readout.prime);
+        assert!((readout.delay_ms - 2.270_833).abs() < 1e-5);
+        assert!((readout.first_peak_hz - 440.367).abs() < 1e-3);
+        let trips = 3.0 / 0.5f64.log10().abs();
+        let want = trips * 109.0 / 48_000.0;
+        assert!((f64::from(readout.decay_seconds.unwrap()) - want).abs() < 1e-6);
+        assert!((want - 0.022_63).abs() < 1e-4);
+
+        let negative = ChannelReadout::new(comb(CombMode::FeedForward, 110.0, -0.5), 48_000.0);
+        assert!(!negative.prime);
+        assert!((negative.first_peak_hz - 218.182).abs() < 1e-3);
+        assert_eq!(negative.decay_seconds, None);
+        assert!(!ChannelReadout::new(comb(CombMode::FeedForward, 109.5, 0.5), 48_000.0).prime);
+    }
+
+    /// Feed-back at alpha 1 is held to 0.999: a decay of 6905 delays, not forever.
+    #[test]
+    fn decay_uses_the_feedback_limit() {
+        let decay = decay_seconds(comb(CombMode::FeedBack, 48.0, 1.0), 48_000.0).unwrap();
+        let want = 3.0 / -(0.999f64.log10()) * 0.001;
+        assert!((f64::from(decay) - want).abs() < 1e-3, "{decay} vs {want}");
+        assert_eq!(decay_seconds(comb(CombMode::FeedBack, 48.0, 0.0), 48_000.0), Some(0.0));
+    }
+}

@@ -1,0 +1,231 @@
+//! The response curves the editor plots: each channel's comb measured through the real kernel
+//! (see [`ResponseAnalyzer`]), reduced to one column of the plot at a time. Measuring takes
+//! milliseconds for long delays, so it runs on its own thread and only when a setting changed.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use crate::dsp::comb::CombCoefficients;
+use crate::dsp::response::{ResponseAnalyzer, fft_len_for};
+
+/// The fewest bins a response is measured with: 2.9 Hz apart at 48 kHz, so the bottom of a
+/// 20 Hz log axis is drawn from real bins, not interpolated.
+const MIN_BINS: usize = 1 << 14;
+
+/// Bins per comb peak: enough to find each peak's top and notch.
+const BINS_PER_PEAK: usize = 8;
+
+/// One channel's gain in dB at evenly spaced frequencies from 0 Hz to Nyquist.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseCurve {
+    pub hz_per_bin: f32,
+    pub db: Vec<f32>,
+}
+
+/// The range of a curve over one column of the plot, in dB.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnRange {
+    pub min_db: f32,
+    pub max_db: f32,
+}
+
+impl ResponseCurve {
+    pub fn measure(coefficients: CombCoefficients, sample_rate: f32) -> Self {
+        let peaks_resolved = coefficients.delay_samples.ceil() as usize * BINS_PER_PEAK;
+        let fft_len = fft_len_for(coefficients, peaks_resolved.max(MIN_BINS));
+        let mut analyzer = ResponseAnalyzer::new(fft_len);
+        let mut db = vec![0.0; analyzer.bins()];
+        analyzer.measure(coefficients, &mut db);
+        Self {
+            hz_per_bin: sample_rate / fft_len as f32,
+            db,
+        }
+    }
+
+    /// The frequency of every bin, with its gain.
+    pub fn points(&self) -> impl Iterator<Item = (f32, f32)> + '_ {
+        let hz_per_bin = self.hz_per_bin;
+        (self.db.iter().enumerate()).map(move |(bin, &db)| (bin as f32 * hz_per_bin, db))
+    }
+
+    /// The curve's lowest and highest gain in each of `columns` equal steps of a log frequency
+    /// axis from `low_hz` to `high_hz`: where many peaks fall into one column (long delays),
+    /// the plot shows the whole band between notch and peak rather than a sample of it. A
+    /// column between two bins takes the gain interpolated at its centre.
+    pub fn columns(&self, low_hz: f32, high_hz: f32, columns: usize) -> Vec<ColumnRange> {
+        let ratio = high_hz / low_hz;
+        let edge = |c: usize| low_hz * ratio.powf(c as f32 / columns as f32);
+        let last_bin = self.db.len() - 1;
+        (0..columns)
+            .map(|c| {
+                let first = ((edge(c) / self.hz_per_bin).ceil() as usize).min(last_bin);
+                let end = ((edge(c + 1) / self.hz_per_bin).ceil() as usize).min(last_bin + 1);
+                if first < end {
+                    let bins = &self.db[first..end];
+                    ColumnRange {
+                        min_db: bins.iter().copied().fold(f32::INFINITY, f32::min),
+                        max_db: bins.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+                    }
+                } else {
+                    let db = self.interpolate(low_hz * ratio.powf((c as f32 + 0.5) / columns as f32));
+                    ColumnRange {
+                        min_db: db,
+                        max_db: db,
+                    }
+                }
+            })
+            .collect()
+    }
+
+    fn interpolate(&self, hz: f32) -> f32 {
+        let position = (hz / self.hz_per_bin).clamp(0.0, (self.db.len() - 1) as f32);
+        let below = position.floor() as usize;
+        let above = (below + 1).min(self.db.len() - 1);
+        let t = position - below as f32;
+        self.db[below] * (1.0 - t) + self.db[above] * t
+    }
+}
+
+/// What to plot: each channel's filter at a sample rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotRequest {
+    pub channels: Vec<CombCoefficients>,
+    pub sample_rate: f32,
+}
+
+/// Curves for a [`PlotRequest`], one per channel (channels with the same filter share one).
+#[derive(Debug, Clone)]
+pub struct PlotCurves {
+    pub request: PlotRequest,
+    pub curves: Vec<ResponseCurve>,
+}
+
+impl PlotCurves {
+    pub fn measure(request: PlotRequest) -> Self {
+        let mut curves: Vec<ResponseCurve> = Vec::with_capacity(request.channels.len());
+        for (channel, &coefficients) in request.channels.iter().enumerate() {
+            let same = request.channels[..channel].iter().position(|c| *c == coefficients);
+            let curve = match same {
+                Some(earlier) => curves[earlier].clone(),
+                None => ResponseCurve::measure(coefficients, request.sample_rate),
+            };
+            curves.push(curve);
+        }
+        Self { request, curves }
+    }
+}
+
+/// A thread that measures the newest request and skips any it has been overtaken by. It ends
+/// when dropped (after at most the measurement in progress).
+pub struct ResponseWorker {
+    requests: Option<Sender<PlotRequest>>,
+    results: Receiver<PlotCurves>,
+    thread: Option<JoinHandle<()>>,
+    last_request: Option<PlotRequest>,
+}
+
+impl ResponseWorker {
+    pub fn start() -> Self {
+        let (requests, inbox) = channel::<PlotRequest>();
+        let (outbox, results) = channel();
+        let thread = std::thread::Builder::new()
+            .name("primecomb-response".into())
+            .spawn(move || {
+                while let Ok(mut request) = inbox.recv() {
+                    while let Ok(newer) = inbox.try_recv() {
+                        request = newer;
+                    }
+                    if outbox.send(PlotCurves::measure(request)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .expect("the response thread starts");
+        Self {
+            requests: Some(requests),
+            results,
+            thread: Some(thread),
+            last_request: None,
+        }
+    }
+
+    /// Asks for curves for `request`, unless that is what was asked for last.
+    pub fn request(&mut self, request: PlotRequest) {
+        if self.last_request.as_ref() != Some(&request) {
+            self.last_request = Some(request.clone());
+            if let Some(requests) = &self.requests {
+                // Fails only if the thread has ended, and then there is nothing to plot anyway.
+                let _ = requests.send(request);
+            }
+        }
+    }
+
+    /// The newest curves finished since the last call, if any.
+    pub fn take_finished(&mut self) -> Option<PlotCurves> {
+        self.results.try_iter().last()
+    }
+}
+
+impl Drop for ResponseWorker {
+    fn drop(&mut self) {
+        self.requests = None; // ends the thread's loop
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsp::comb::CombMode;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn columns_take_the_range_of_their_bins() {
+        let curve = ResponseCurve {
+            hz_per_bin: 10.0,
+            db: vec![0.0, 1.0, 2.0, 3.0, 4.0, -5.0, 6.0, 7.0, 8.0, 9.0],
+        };
+        // Columns: 10-20 Hz holds bin 1; 20-40 Hz bins 2, 3; 40-80 Hz bins 4..7.
+        let columns = curve.columns(10.0, 80.0, 3);
+        let ranges: Vec<(f32, f32)> = columns.iter().map(|c| (c.min_db, c.max_db)).collect();
+        assert_eq!(ranges, [(1.0, 1.0), (2.0, 3.0), (-5.0, 7.0)]);
+        // A column between two bins (10.5 to 11.5 Hz) takes the gain at its centre, 10.99 Hz.
+        let fine = curve.columns(10.5, 11.5, 1);
+        assert!((fine[0].min_db - 1.1).abs() < 0.01, "{:?}", fine[0]);
+    }
+
+    #[test]
+    fn worker_measures_the_newest_request() {
+        let mut worker = ResponseWorker::start();
+        let request = |delay_samples| PlotRequest {
+            channels: vec![CombCoefficients {
+                mode: CombMode::FeedForward,
+                delay_samples,
+                alpha: 0.5,
+            }],
+            sample_rate: 48_000.0,
+        };
+        worker.request(request(10.0));
+        worker.request(request(20.0));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut newest = None;
+        while Instant::now() < deadline {
+            if let Some(curves) = worker.take_finished() {
+                let done = curves.request == request(20.0);
+                newest = Some(curves);
+                if done {
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let curves = newest.expect("the worker answered");
+        assert_eq!(curves.request, request(20.0));
+        // Delay 20 at 48 kHz: a peak of 1.5 (3.52 dB) every 2400 Hz, notches between.
+        let at = |hz: f32| curves.curves[0].interpolate(hz);
+        assert!((at(2400.0) - 3.52).abs() < 0.01);
+        assert!(at(1200.0) < -5.0);
+    }
+}
