@@ -183,11 +183,18 @@ impl PrimeComb {
             let alpha = smoothed(&self.params.alpha, &mut alpha[..len], |a| a);
             let mix = smoothed(&self.params.mix, &mut mix[..len], |m| m);
             let gain = smoothed(&self.params.output_db, &mut gain[..len], util::db_to_gain);
-                let needs_dry = !mix.is_constant(1.0);
-            let monitoring = self.monitor.is_enabled();
+            let needs_dry = !mix.is_constant(1.0);
+            let monitoring = self.editor_state.is_open();
             if monitoring {
                 let meter = &self.monitor.input_level;
-                show(&self.monitor.input, meter, channels, start, len, self.sample_rate);
+                show(
+                    &self.monitor.input,
+                    meter,
+                    channels,
+                    start,
+                    len,
+                    self.sample_rate,
+                );
             }
             for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
                 let block = &mut channel[start..start + len];
@@ -205,7 +212,14 @@ impl PrimeComb {
             }
             if monitoring {
                 let meter = &self.monitor.output_level;
-                show(&self.monitor.output, meter, channels, start, len, self.sample_rate);
+                show(
+                    &self.monitor.output,
+                    meter,
+                    channels,
+                    start,
+                    len,
+                    self.sample_rate,
+                );
             }
             start += len;
         }

@@ -1,9 +1,9 @@
 //! What the audio thread shows the editor: the latest input and output samples (for the live
 //! spectrum) and decaying peak levels (for the meters). The audio thread only ever stores to
 //! atomics here: no allocation, no lock, no waiting on the editor. It does so only while the
-//! editor is open, so a closed editor costs `process()` one relaxed load per block.
+//! editor is open, so a closed editor costs `process()` one load per block.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering, fence};
 
 use atomic_float::AtomicF32;
 
@@ -17,9 +17,6 @@ const METER_FALL_SECONDS: f32 = 1.5;
 /// The audio thread's view of the editor's displays.
 #[derive(Debug)]
 pub struct SignalMonitor {
-    /// Set by the editor while its window is open; read by the audio thread each block.
-    /// Relaxed: a block or two more or less of monitoring makes no difference.
-    enabled: AtomicBool,
     pub input: SampleRing,
     pub output: SampleRing,
     pub input_level: LevelMeter,
@@ -29,22 +26,11 @@ pub struct SignalMonitor {
 impl Default for SignalMonitor {
     fn default() -> Self {
         Self {
-            enabled: AtomicBool::new(false),
             input: SampleRing::new(),
             output: SampleRing::new(),
             input_level: LevelMeter::default(),
             output_level: LevelMeter::default(),
         }
-    }
-}
-
-impl SignalMonitor {
-    pub fn is_enabled(&self) -> bool {
-        self.enabled.load(Ordering::Relaxed)
-    }
-
-    pub fn set_enabled(&self, enabled: bool) {
-        self.enabled.store(enabled, Ordering::Relaxed);
     }
 }
 
@@ -89,7 +75,10 @@ impl SampleRing {
     /// sample ever written). Returns false, with `out` unspecified, if the writer overwrote
     /// some of them during the copy; try again on the next frame.
     pub fn latest(&self, out: &mut [f32]) -> bool {
-        assert!(out.len() <= RING_SAMPLES, "the ring keeps {RING_SAMPLES} samples");
+        assert!(
+            out.len() <= RING_SAMPLES,
+            "the ring keeps {RING_SAMPLES} samples"
+        );
         let end = self.written.load(Ordering::Acquire);
         let (zeros, samples) = out.split_at_mut(out.len().saturating_sub(end));
         zeros.fill(0.0);
@@ -125,9 +114,13 @@ impl LevelMeter {
     /// louder peak and otherwise falls by its ballistic. Only one thread may call this.
     pub fn update(&self, block_peak: f32, len: usize, sample_rate: f32) {
         let fall = 10f32.powf(-(len as f32) / (METER_FALL_SECONDS * sample_rate));
+        // NaN and Inf are silenced by the plugin, and a meter stuck at Inf would never fall.
+        let block_peak = if block_peak.is_finite() {
+            block_peak
+        } else {
+            0.0
+        };
         let level = (self.level.load(Ordering::Relaxed) * fall).max(block_peak);
-        // Finite only: a meter stuck at NaN would never fall again.
-        let level = if level.is_finite() { level } else { 0.0 };
         self.level.store(level, Ordering::Relaxed);
     }
 
@@ -208,8 +201,18 @@ mod tests {
         for _ in 0..blocks {
             meter.update(0.0, 64, 48_000.0);
         }
-        assert!((meter.level() / 0.05 - 1.0).abs() < 0.01, "{}", meter.level());
-        meter.update(f32::NAN, 64, 48_000.0);
-        assert_eq!(meter.level(), 0.0, "NaN does not stick");
+        assert!(
+            (meter.level() / 0.05 - 1.0).abs() < 0.01,
+            "{}",
+            meter.level()
+        );
+        let before = meter.level();
+        for bad in [f32::NAN, f32::INFINITY] {
+            meter.update(bad, 64, 48_000.0);
+            assert!(
+                meter.level() < before && meter.level() > 0.049,
+                "{bad} is ignored"
+            );
+        }
     }
 }

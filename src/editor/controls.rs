@@ -3,9 +3,9 @@
 //! ctrl-click to reset, click the value to type one); the mode and prime switches send the
 //! same begin/set/end gestures.
 
+use egui::{Color32, RichText};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::*;
-use egui::{Color32, RichText};
 use nice_plug_egui::widgets::ParamSlider;
 
 use super::readouts::ChannelReadout;
@@ -13,7 +13,7 @@ use crate::monitor::SignalMonitor;
 use crate::params::{Mode, PrimeCombParams};
 use crate::presets::Preset;
 
-const SLIDER_WIDTH: f32 = 170.0;
+const SLIDER_WIDTH: f32 = 120.0;
 
 /// Meter scale, in dBFS.
 const METER_FLOOR_DB: f32 = -60.0;
@@ -110,9 +110,6 @@ pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSet
             }
             ui.end_row();
         });
-    let tau = params.tau_ms.to_string();
-    ui.add_space(4.0);
-    ui.label(RichText::new(format!("Tau: {tau}")).small().weak());
 }
 
 fn slider_row(ui: &mut egui::Ui, label: &str, param: &FloatParam, setter: &ParamSetter) {
@@ -215,5 +212,97 @@ fn format_samples(delay: f32) -> String {
         format!("{delay:.0}")
     } else {
         format!("{delay:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::find;
+    use crate::shared::SharedState;
+    use nice_plug::context::PluginApi;
+    use nice_plug::context::gui::GuiContextInner;
+    use std::sync::{Arc, Mutex};
+
+    /// A host that records the gestures it receives, by parameter id.
+    struct RecordingHost {
+        ids: Vec<(String, ParamPtr)>,
+        gestures: Mutex<Vec<(&'static str, String, Option<f32>)>>,
+    }
+
+    impl RecordingHost {
+        fn record(&self, what: &'static str, param: ParamPtr, value: Option<f32>) {
+            let id = self
+                .ids
+                .iter()
+                .find(|(_, p)| *p == param)
+                .unwrap()
+                .0
+                .clone();
+            self.gestures.lock().unwrap().push((what, id, value));
+        }
+    }
+
+    impl GuiContextInner for RecordingHost {
+        fn plugin_api(&self) -> PluginApi {
+            PluginApi::Clap
+        }
+        unsafe fn raw_begin_set_parameter(&self, param: ParamPtr) {
+            self.record("begin", param, None);
+        }
+        unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
+            self.record("set", param, Some(normalized));
+        }
+        unsafe fn raw_end_set_parameter(&self, param: ParamPtr) {
+            self.record("end", param, None);
+        }
+        fn get_state(&self) -> nice_plug::prelude::PluginState {
+            unreachable!("presets go through parameters, not state")
+        }
+        fn set_state(&self, _state: nice_plug::prelude::PluginState) {
+            unreachable!("presets go through parameters, not state")
+        }
+        fn request_restart(&self) {}
+    }
+
+    /// A preset is one begin/set/end gesture per parameter, with the values its file gives
+    /// (`hollow-tone`: feed-forward, 0.5 ms, alpha -0.9, mix 100%, 0 dB, prime off, spread 0).
+    #[test]
+    fn a_preset_sets_every_parameter_as_a_host_gesture() {
+        let params = PrimeCombParams::new(Arc::new(SharedState::new(Arc::default())));
+        let ids = params
+            .param_map()
+            .into_iter()
+            .map(|(id, ptr, _)| (id, ptr))
+            .collect();
+        let host = Arc::new(RecordingHost {
+            ids,
+            gestures: Mutex::default(),
+        });
+        let gui = GuiContext::new(host.clone());
+        apply_preset(&find("hollow-tone").unwrap(), &params, &gui);
+
+        let expected = [
+            ("mode", params.mode.preview_normalized(Mode::FeedForward)),
+            ("tau", params.tau_ms.preview_normalized(0.5)),
+            ("alpha", params.alpha.preview_normalized(-0.9)),
+            ("mix", params.mix.preview_normalized(1.0)),
+            ("output", params.output_db.preview_normalized(0.0)),
+            ("prime", params.prime_snap.preview_normalized(false)),
+            ("spread", params.spread.preview_normalized(0.0)),
+        ];
+        let gestures = host.gestures.lock().unwrap();
+        assert_eq!(gestures.len(), 3 * expected.len(), "{gestures:?}");
+        for (gesture, (id, normalized)) in gestures.chunks(3).zip(expected) {
+            assert_eq!(gesture[0], ("begin", id.to_owned(), None));
+            assert_eq!(gesture[1].0, "set");
+            assert_eq!(gesture[1].1, id);
+            let sent = gesture[1].2.unwrap();
+            assert!(
+                (sent - normalized).abs() < 1e-6,
+                "{id}: {sent} vs {normalized}"
+            );
+            assert_eq!(gesture[2], ("end", id.to_owned(), None));
+        }
     }
 }

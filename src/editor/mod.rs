@@ -13,7 +13,7 @@ pub mod readouts;
 pub mod response_curve;
 pub mod spectrum;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nice_plug::context::gui::GuiContext;
@@ -21,8 +21,7 @@ use nice_plug::editor::SizeConstraints;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
 use nice_plug_egui::{
-    EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier,
-    create_egui_editor,
+    EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier, create_egui_editor,
 };
 
 use crate::dsp::comb::CombCoefficients;
@@ -36,8 +35,8 @@ use spectrum::SpectrumAnalyzer;
 
 /// The window's size when first opened, and the smallest it may be resized to (logical
 /// pixels).
-const DEFAULT_SIZE: (u32, u32) = (980, 640);
-const MIN_SIZE: (f32, f32) = (760.0, 520.0);
+const DEFAULT_SIZE: (u32, u32) = (1040, 660);
+const MIN_SIZE: (f32, f32) = (820.0, 540.0);
 
 /// How often the meters and the spectrum are redrawn: 30 frames a second.
 const FRAME_INTERVAL: Duration = Duration::from_millis(33);
@@ -72,12 +71,11 @@ pub fn create(
         monitor,
         presets: factory_presets(),
         selected_preset: None,
-        window: None,
     };
     create_egui_editor(state, RepaintNotifier::new(), settings, app)
 }
 
-/// The editor's state: what outlives a window, and what one open window holds.
+/// The editor's state that outlives its windows.
 pub struct EditorApp {
     params: Arc<PrimeCombParams>,
     shared: Arc<SharedState>,
@@ -85,16 +83,23 @@ pub struct EditorApp {
     presets: Vec<Preset>,
     /// The preset last chosen in this editor (shown in the preset menu).
     selected_preset: Option<usize>,
-    window: Option<OpenWindow>,
 }
 
-/// What exists only while a window is open.
+/// What exists only while a window is open. It is kept in the window's egui context, so it
+/// goes when the window goes: the response thread ends, and the host's GUI context (which
+/// refers back to the plugin) is not kept alive by the plugin's own editor.
 struct OpenWindow {
     gui: GuiContext,
     worker: ResponseWorker,
     curves: Option<PlotCurves>,
     input_spectrum: SpectrumAnalyzer,
     output_spectrum: SpectrumAnalyzer,
+}
+
+type WindowSlot = Arc<Mutex<OpenWindow>>;
+
+fn window_slot_id() -> egui::Id {
+    egui::Id::unique("primecomb-open-window")
 }
 
 impl EditorApp {
@@ -123,23 +128,31 @@ impl NiceEguiApp for EditorApp {
         _frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         egui_ctx.set_visuals(egui::Visuals::dark());
-        self.window = Some(OpenWindow {
+        let window: WindowSlot = Arc::new(Mutex::new(OpenWindow {
             gui,
             worker: ResponseWorker::start(),
             curves: None,
             input_spectrum: SpectrumAnalyzer::default(),
             output_spectrum: SpectrumAnalyzer::default(),
-        });
-        self.monitor.set_enabled(true);
+        }));
+        egui_ctx.data_mut(|data| data.insert_temp(window_slot_id(), window));
         Ok(())
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut nice_plug_egui::Frame) {
         let sample_rate = self.shared.sample_rate();
         let filters = self.channel_filters(sample_rate);
-        let Some(window) = self.window.as_mut() else {
+        let Some(window) = ui
+            .ctx()
+            .data(|data| data.get_temp::<WindowSlot>(window_slot_id()))
+        else {
             return;
         };
+        // Only this window's thread ever locks it.
+        let mut window = window
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let window = &mut *window;
         window.worker.request(PlotRequest {
             channels: filters.clone(),
             sample_rate,
@@ -167,7 +180,7 @@ impl NiceEguiApp for EditorApp {
         });
         egui::Panel::left("controls")
             .resizable(false)
-            .exact_size(300.0)
+            .exact_size(390.0)
             .show(ui, |ui| {
                 controls::parameters(ui, &self.params, &setter);
                 ui.separator();
@@ -190,11 +203,5 @@ impl NiceEguiApp for EditorApp {
             );
         });
         ui.ctx().request_repaint_after(FRAME_INTERVAL);
-    }
-
-    fn editor_closed(&mut self) {
-        self.monitor.set_enabled(false);
-        // Ends the response thread and frees the window's buffers.
-        self.window = None;
     }
 }

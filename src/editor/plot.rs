@@ -44,17 +44,21 @@ impl Axes {
 
     fn y(&self, db: f32) -> f32 {
         let t = (self.top_db - db) / (self.top_db - self.bottom_db);
-        self.rect.top() + self.rect.height() * t.clamp(0.0, 1.0)
+        self.rect.top() + self.rect.height() * unit_fraction(t)
     }
 
     fn spectrum_y(&self, dbfs: f32) -> f32 {
-        let t = dbfs / SPECTRUM_FLOOR_DB;
-        self.rect.top() + self.rect.height() * t.clamp(0.0, 1.0)
+        self.rect.top() + self.rect.height() * unit_fraction(dbfs / SPECTRUM_FLOOR_DB)
     }
 
     fn columns(&self) -> usize {
         self.rect.width().max(1.0) as usize
     }
+}
+
+/// `t` limited to 0..=1, NaN to 1 (the bottom of the plot): egui refuses to draw NaN.
+fn unit_fraction(t: f32) -> f32 {
+    if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) }
 }
 
 pub fn draw(ui: &mut egui::Ui, data: PlotData) {
@@ -80,7 +84,13 @@ pub fn draw(ui: &mut egui::Ui, data: PlotData) {
         bottom_db,
     };
     draw_grid(&painter, &axes);
-    draw_spectrum(&painter, &axes, data.input_spectrum, Color32::from_gray(70), false);
+    draw_spectrum(
+        &painter,
+        &axes,
+        data.input_spectrum,
+        Color32::from_gray(70),
+        false,
+    );
     let output_color = Color32::from_rgba_unmultiplied(120, 220, 140, 70);
     draw_spectrum(&painter, &axes, data.output_spectrum, output_color, true);
     if let Some(curves) = curves {
@@ -111,11 +121,16 @@ fn db_range(curves: &[ResponseCurve]) -> (f32, f32) {
 
 fn draw_grid(painter: &egui::Painter, axes: &Axes) {
     let font = FontId::proportional(11.0);
-    let decades = [20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5];
+    let decades = [
+        20.0, 50.0, 100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5,
+    ];
     for hz in decades.into_iter().filter(|&hz| hz <= axes.high_hz) {
         let x = axes.x(hz);
         painter.line_segment(
-            [Pos2::new(x, axes.rect.top()), Pos2::new(x, axes.rect.bottom())],
+            [
+                Pos2::new(x, axes.rect.top()),
+                Pos2::new(x, axes.rect.bottom()),
+            ],
             Stroke::new(1.0, GRID),
         );
         let label = if hz >= 1000.0 {
@@ -145,7 +160,10 @@ fn draw_grid(painter: &egui::Painter, axes: &Axes) {
             Stroke::new(1.0, GRID)
         };
         painter.line_segment(
-            [Pos2::new(axes.rect.left(), y), Pos2::new(axes.rect.right(), y)],
+            [
+                Pos2::new(axes.rect.left(), y),
+                Pos2::new(axes.rect.right(), y),
+            ],
             stroke,
         );
         painter.text(
@@ -224,7 +242,10 @@ fn draw_curve(painter: &egui::Painter, axes: &Axes, curve: &ResponseCurve, color
         let (top, bottom) = (axes.y(range.max_db), axes.y(range.min_db));
         if bottom - top > 1.5 {
             let x = x0 + c as f32 + 0.5;
-            painter.line_segment([Pos2::new(x, top), Pos2::new(x, bottom)], Stroke::new(1.0, band));
+            painter.line_segment(
+                [Pos2::new(x, top), Pos2::new(x, bottom)],
+                Stroke::new(1.0, band),
+            );
         }
     }
     let line = columns
@@ -244,7 +265,10 @@ fn draw_peak_marker(painter: &egui::Painter, axes: &Axes, readout: &ChannelReado
     let x = axes.x(hz);
     let color = Color32::from_rgb(240, 240, 140);
     painter.add(egui::Shape::dashed_line(
-        &[Pos2::new(x, axes.rect.top()), Pos2::new(x, axes.rect.bottom())],
+        &[
+            Pos2::new(x, axes.rect.top()),
+            Pos2::new(x, axes.rect.bottom()),
+        ],
         Stroke::new(1.0, color),
         4.0,
         4.0,
@@ -267,6 +291,24 @@ fn draw_peak_marker(painter: &egui::Painter, axes: &Axes, readout: &ChannelReado
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_are_always_on_the_plot() {
+        let axes = Axes {
+            rect: Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(100.0, 100.0)),
+            high_hz: 24_000.0,
+            top_db: 12.0,
+            bottom_db: -24.0,
+        };
+        for db in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 1e30, -1e30] {
+            assert!((0.0..=100.0).contains(&axes.y(db)), "{db}");
+            assert!((0.0..=100.0).contains(&axes.spectrum_y(db)), "{db}");
+        }
+        assert_eq!(axes.y(12.0), 0.0);
+        assert_eq!(axes.y(-6.0), 50.0);
+        assert_eq!(axes.spectrum_y(-48.0), 50.0);
+        assert!((axes.x(20.0) - 0.0).abs() < 1e-4 && (axes.x(24_000.0) - 100.0).abs() < 1e-3);
+    }
 
     #[test]
     fn db_range_fits_peaks_and_notches_in_6_db_steps() {

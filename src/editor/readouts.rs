@@ -156,6 +156,9 @@ mod tests {
         let decay = decay_seconds(comb(CombMode::FeedBack, 48.0, 1.0), 48_000.0).unwrap();
         let want = 3.0 / -(0.999f64.log10()) * 0.001;
         assert!((f64::from(decay) - want).abs() < 1e-3, "{decay} vs {want}");
-        assert_eq!(decay_seconds(comb(CombMode::FeedBack, 48.0, 0.0), 48_000.0), Some(0.0));
+        assert_eq!(
+            decay_seconds(comb(CombMode::FeedBack, 48.0, 0.0), 48_000.0),
+            Some(0.0)
+        );
     }
 }

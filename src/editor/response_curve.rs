@@ -67,7 +67,8 @@ impl ResponseCurve {
                         max_db: bins.iter().copied().fold(f32::NEG_INFINITY, f32::max),
                     }
                 } else {
-                    let db = self.interpolate(low_hz * ratio.powf((c as f32 + 0.5) / columns as f32));
+                    let db =
+                        self.interpolate(low_hz * ratio.powf((c as f32 + 0.5) / columns as f32));
                     ColumnRange {
                         min_db: db,
                         max_db: db,
@@ -104,7 +105,9 @@ impl PlotCurves {
     pub fn measure(request: PlotRequest) -> Self {
         let mut curves: Vec<ResponseCurve> = Vec::with_capacity(request.channels.len());
         for (channel, &coefficients) in request.channels.iter().enumerate() {
-            let same = request.channels[..channel].iter().position(|c| *c == coefficients);
+            let same = request.channels[..channel]
+                .iter()
+                .position(|c| *c == coefficients);
             let curve = match same {
                 Some(earlier) => curves[earlier].clone(),
                 None => ResponseCurve::measure(coefficients, request.sample_rate),
@@ -180,6 +183,56 @@ mod tests {
     use super::*;
     use crate::dsp::comb::CombMode;
     use std::time::{Duration, Instant};
+
+    /// What the editor plots for the plugin's settings matches the analytic response of each
+    /// channel's comb, |1 + a e^{-jwT}| or 1 / |1 - a e^{-jwT}| with w = 2 pi f / fs, within
+    /// 0.1 dB at every bin where that is above -20 dB (near the notches a tiny absolute error
+    /// is a large one in dB). The delays come from the settings as the audio thread derives
+    /// them: spread apart and snapped to primes, so T is a whole number here.
+    #[test]
+    fn plotted_curves_match_the_analytic_response() {
+        use crate::params::tau_samples;
+        use crate::primes::snap::channel_delays;
+        use crate::primes::table::{PrimeLookup, PrimeSearch};
+
+        let settings = [
+            (CombMode::FeedBack, 5.0, 0.5, 0.5, 44_100.0),
+            (CombMode::FeedBack, 1.0, -0.9, 1.0, 48_000.0),
+            (CombMode::FeedForward, 0.5, -0.9, 0.0, 96_000.0),
+            (CombMode::FeedForward, 20.0, 1.0, 0.3, 48_000.0),
+            (CombMode::FeedBack, 0.25, 0.999, 0.0, 8_000.0),
+        ];
+        for (mode, tau_ms, alpha, spread, sample_rate) in settings {
+            let delay = tau_samples(tau_ms, sample_rate);
+            let delays = channel_delays(delay, spread, 2, Some(&PrimeSearch as &dyn PrimeLookup));
+            let channels: Vec<CombCoefficients> = delays
+                .iter()
+                .map(|&delay_samples| CombCoefficients {
+                    mode,
+                    delay_samples,
+                    alpha,
+                })
+                .collect();
+            let plotted = PlotCurves::measure(PlotRequest {
+                channels: channels.clone(),
+                sample_rate,
+            });
+            for (curve, comb) in plotted.curves.iter().zip(&channels) {
+                assert_eq!(
+                    curve.db.len() as f32 - 1.0,
+                    sample_rate / 2.0 / curve.hz_per_bin
+                );
+                for (hz, db) in curve.points() {
+                    let omega = std::f64::consts::TAU * f64::from(hz) / f64::from(sample_rate);
+                    let want = 20.0 * comb.magnitude(omega).log10();
+                    if want > -20.0 {
+                        let error = (f64::from(db) - want).abs();
+                        assert!(error < 0.1, "{comb:?} at {hz} Hz: {db} dB vs {want} dB");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn columns_take_the_range_of_their_bins() {

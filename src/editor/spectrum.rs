@@ -18,6 +18,10 @@ pub const FLOOR_DB: f32 = -120.0;
 /// How much of each new frame enters the displayed spectrum (the rest is the previous one).
 const SMOOTHING: f32 = 0.35;
 
+/// Samples are clipped to this (+80 dBFS) before the FFT: a host may send any finite value,
+/// and sums of values near `f32::MAX` would overflow to infinity.
+const SAMPLE_LIMIT: f32 = 1e4;
+
 pub struct SpectrumAnalyzer {
     fft: Arc<dyn RealToComplex<f32>>,
     window: Vec<f32>,
@@ -62,7 +66,7 @@ impl SpectrumAnalyzer {
 
     fn analyze_frame(&mut self) {
         for (sample, weight) in self.frame.iter_mut().zip(&self.window) {
-            *sample *= weight;
+            *sample = sample.clamp(-SAMPLE_LIMIT, SAMPLE_LIMIT) * weight;
         }
         self.fft
             .process_with_scratch(&mut self.frame, &mut self.bins, &mut self.scratch)
@@ -88,6 +92,21 @@ impl SpectrumAnalyzer {
 mod tests {
     use super::*;
 
+    /// Garbage the audio thread may pass on (finite, but huge) reads as loud, never as NaN or
+    /// infinity, which the plot could not draw.
+    #[test]
+    fn huge_samples_stay_finite() {
+        let mut analyzer = SpectrumAnalyzer::default();
+        for _ in 0..30 {
+            analyzer.frame = (0..FRAME_SAMPLES)
+                .map(|n| if n % 3 == 0 { f32::MAX } else { -3e38 })
+                .collect();
+            analyzer.analyze_frame();
+        }
+        assert!(analyzer.db().iter().all(|db| db.is_finite()));
+        assert!(analyzer.db()[0] > 60.0);
+    }
+
     /// A full-scale sine centred on bin 100 reads 0 dBFS there once the smoothing has settled;
     /// a -40 dBFS one, -40; two bins away, the Hann window's sidelobes are far below.
     #[test]
@@ -105,7 +124,11 @@ mod tests {
                 analyzer.analyze_frame();
             }
             let db = analyzer.db();
-            assert!((db[100] - level_db).abs() < 0.01, "{} vs {level_db}", db[100]);
+            assert!(
+                (db[100] - level_db).abs() < 0.01,
+                "{} vs {level_db}",
+                db[100]
+            );
             assert!(db[103] < level_db - 60.0, "leakage {}", db[103]);
         }
     }

@@ -5,8 +5,14 @@
 use std::ffi::CString;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
+use clack_extensions::gui::{
+    GuiApiType, GuiConfiguration, GuiError, GuiSize, HostGui, HostGuiImpl, PluginGui, Window,
+};
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::ParamValueEvent;
@@ -61,12 +67,35 @@ pub fn clap_id(id: &str) -> u32 {
 }
 
 /// The host's side of the callbacks; the plugin may ask for any of them at any time.
-pub struct HostShared;
+#[derive(Default)]
+pub struct HostShared {
+    /// The plugin asked to be called back on the main thread.
+    callback_requested: AtomicBool,
+}
 
 impl<'a> SharedHandler<'a> for HostShared {
     fn request_restart(&self) {}
     fn request_process(&self) {}
-    fn request_callback(&self) {}
+    fn request_callback(&self) {
+        self.callback_requested.store(true, Ordering::Release);
+    }
+}
+
+/// The host side of the editor: a fixed-size host window that accepts what the plugin asks.
+/// (nice-plug's CLAP wrapper requires a host to offer this extension before it opens an
+/// editor; every DAW does.)
+impl HostGuiImpl for HostShared {
+    fn resize_hints_changed(&self) {}
+    fn request_resize(&self, _new_size: GuiSize) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_show(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_hide(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn closed(&self, _was_destroyed: bool) {}
 }
 
 pub struct TestHost;
@@ -75,6 +104,23 @@ impl HostHandlers for TestHost {
     type Shared<'a> = HostShared;
     type MainThread<'a> = ();
     type AudioProcessor<'a> = ();
+
+    fn declare_extensions(builder: &mut HostExtensions<Self>, _shared: &Self::Shared<'_>) {
+        builder.register::<HostGui>();
+    }
+}
+
+/// What the audio thread of [`LoadedPlugin::start_audio`] has done so far.
+#[derive(Default)]
+pub struct AudioStats {
+    pub calls: AtomicU64,
+    pub longest_call_ns: AtomicU64,
+}
+
+pub struct RunningAudio {
+    stop: Arc<AtomicBool>,
+    pub stats: Arc<AudioStats>,
+    thread: JoinHandle<StoppedPluginAudioProcessor<TestHost>>,
 }
 
 /// What the host knows of one parameter.
@@ -106,9 +152,14 @@ impl LoadedPlugin {
             "the factory lists {PLUGIN_ID}"
         );
         let host_info = HostInfo::new("PrimeComb tests", "PrimeComb", "", "1.0").unwrap();
-        let instance =
-            PluginInstance::<TestHost>::new(|_| HostShared, |_| (), &entry, &id, &host_info)
-                .expect("the plugin instantiates");
+        let instance = PluginInstance::<TestHost>::new(
+            |_| HostShared::default(),
+            |_| (),
+            &entry,
+            &id,
+            &host_info,
+        )
+        .expect("the plugin instantiates");
         Self {
             instance,
             _entry: entry,
@@ -175,6 +226,124 @@ impl LoadedPlugin {
             ClapId::new(clap_id(id)),
             &text,
         )
+    }
+
+    /// Runs the main-thread callback if the plugin asked for one, as a host's event loop does.
+    pub fn service_main_thread(&mut self) {
+        let requested = self.instance.access_shared_handler(|shared| {
+            shared.callback_requested.swap(false, Ordering::AcqRel)
+        });
+        if requested {
+            self.instance.call_on_main_thread_callback();
+        }
+    }
+
+    fn gui(&mut self) -> PluginGui {
+        self.instance
+            .plugin_handle()
+            .get_extension()
+            .expect("the gui extension")
+    }
+
+    /// Creates the editor embedded in the X11 window `parent` and shows it.
+    pub fn open_editor(&mut self, parent: u32) -> Result<(), GuiError> {
+        let gui = self.gui();
+        let handle = self.instance.plugin_handle();
+        let configuration = GuiConfiguration {
+            api_type: GuiApiType::X11,
+            is_floating: false,
+        };
+        gui.create(&handle, configuration)?;
+        // SAFETY: `parent` is a live window on the display the plugin connects to.
+        unsafe { gui.set_parent(&handle, Window::from_x11_handle(parent.into()))? };
+        gui.show(&handle)
+    }
+
+    /// The editor's size, as it reports it to the host.
+    pub fn editor_size(&mut self) -> Option<(u32, u32)> {
+        let gui = self.gui();
+        let size = gui.get_size(&self.instance.plugin_handle())?;
+        Some((size.width, size.height))
+    }
+
+    /// Hides and destroys the editor.
+    pub fn close_editor(&mut self) {
+        let gui = self.gui();
+        let handle = self.instance.plugin_handle();
+        let _ = gui.hide(&handle);
+        gui.destroy(&handle);
+    }
+
+    /// Activates at `sample_rate` and processes stereo noise in blocks of `block` samples on
+    /// an audio thread of its own, until [`stop_audio`](Self::stop_audio).
+    pub fn start_audio(&mut self, sample_rate: f64, block: usize) -> RunningAudio {
+        let config = PluginAudioConfiguration {
+            sample_rate,
+            min_frames_count: 1,
+            max_frames_count: block as u32,
+        };
+        let processor = self
+            .instance
+            .activate(|_, _| (), config)
+            .expect("the plugin activates");
+        let stop = Arc::new(AtomicBool::new(false));
+        let stats = Arc::new(AudioStats::default());
+        let thread = {
+            let (stop, stats) = (stop.clone(), stats.clone());
+            std::thread::spawn(move || {
+                let mut processor = processor.start_processing().expect("processing starts");
+                let mut input = super::noise(2 * block, 7);
+                let mut output = vec![0.0f32; 2 * block];
+                let mut input_ports = AudioPorts::with_capacity(2, 1);
+                let mut output_ports = AudioPorts::with_capacity(2, 1);
+                let mut steady_time = 0;
+                while !stop.load(Ordering::Acquire) {
+                    let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
+                        latency: 0,
+                        channels: AudioPortBufferType::f32_input_only(
+                            input.chunks_mut(block).map(InputChannel::variable),
+                        ),
+                    }]);
+                    let mut output_audio = output_ports.with_output_buffers([AudioPortBuffer {
+                        latency: 0,
+                        channels: AudioPortBufferType::f32_output_only(output.chunks_mut(block)),
+                    }]);
+                    let started = Instant::now();
+                    processor
+                        .process(
+                            &input_audio,
+                            &mut output_audio,
+                            &EventBuffer::new().as_input(),
+                            &mut EventBuffer::new().as_output(),
+                            Some(steady_time),
+                            None,
+                        )
+                        .expect("the plugin processes");
+                    let took = started.elapsed().as_nanos() as u64;
+                    stats.longest_call_ns.fetch_max(took, Ordering::Relaxed);
+                    stats.calls.fetch_add(1, Ordering::Release);
+                    steady_time += block as u64;
+                    // Roughly real time, so the editor's thread gets the core it would get.
+                    std::thread::sleep(Duration::from_secs_f64(block as f64 / sample_rate));
+                }
+                processor.stop_processing()
+            })
+        };
+        RunningAudio {
+            stop,
+            stats,
+            thread,
+        }
+    }
+
+    /// Stops the audio thread and deactivates the plugin.
+    pub fn stop_audio(&mut self, audio: RunningAudio) {
+        audio.stop.store(true, Ordering::Release);
+        let processor = audio
+            .thread
+            .join()
+            .expect("the audio thread ran to the end");
+        self.instance.deactivate(processor);
     }
 
     /// The plugin's saved state.

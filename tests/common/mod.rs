@@ -4,6 +4,7 @@
 
 pub mod clap_host;
 pub mod harness;
+pub mod xvfb;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
