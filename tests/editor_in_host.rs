@@ -14,6 +14,16 @@ use common::xvfb::VirtualDisplay;
 /// The colour of the response curve (see the editor's plot).
 const CURVE_COLOR: [u8; 3] = [255, 170, 60];
 
+/// Inside the plot, away from its labels: (left, top, right, bottom) in pixels.
+const SPECTRUM_AREA: (usize, usize, usize, usize) = (500, 60, 1040, 550);
+
+/// The spectrum's translucent green over the plot's dark background; nothing else drawn in
+/// the plot is green.
+fn is_spectrum_green(pixel: [u8; 3]) -> bool {
+    let [r, g, b] = pixel.map(i32::from);
+    g - r > 15 && g - b > 10
+}
+
 fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()
 }
@@ -82,11 +92,19 @@ fn editor_opens_and_closes_while_audio_runs_without_leaks() {
 
     // The first opening draws the plot, as in a DAW.
     plugin.open_editor(parent).expect("the editor opens");
-    assert_eq!(plugin.editor_size(), Some((1040, 660)));
+    assert_eq!(plugin.editor_size(), Some((1100, 660)));
     let drew = pump_until(&mut plugin, Duration::from_secs(60), || {
         display.screenshot().count_near(CURVE_COLOR, 8) > 1000
     });
     assert!(drew, "the embedded editor did not draw its response curve");
+    // The audio thread's output reaches the editor: the live spectrum is drawn in green.
+    let spectrum = pump_until(&mut plugin, Duration::from_secs(30), || {
+        display
+            .screenshot()
+            .count_in(SPECTRUM_AREA, is_spectrum_green)
+            > 500
+    });
+    assert!(spectrum, "the live spectrum of the output was not drawn");
     plugin.close_editor();
 
     let cycle = |plugin: &mut LoadedPlugin| {

@@ -13,7 +13,7 @@ use common::xvfb::{Screenshot, VirtualDisplay};
 const CURVE_COLOR: [u8; 3] = [255, 170, 60];
 
 /// The editor's default size, in pixels (at a scale of 1).
-const EDITOR_SIZE: (usize, usize) = (1040, 660);
+const EDITOR_SIZE: (usize, usize) = (1100, 660);
 
 /// Waits until `check` accepts a screenshot, or `patience` has passed; returns the last one.
 fn screenshot_until(

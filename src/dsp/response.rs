@@ -41,11 +41,28 @@ impl ResponseAnalyzer {
     /// The comb's gain in dB at every bin, into `magnitudes_db` (at least [`bins`](Self::bins)
     /// long; floored at -200 dB where the gain is 0).
     pub fn measure(&mut self, coefficients: CombCoefficients, magnitudes_db: &mut [f32]) {
+        self.measure_output(coefficients, 1.0, 1.0, magnitudes_db);
+    }
+
+    /// As [`measure`](Self::measure), for the plugin's whole output: the comb mixed with the
+    /// dry input (`mix` 0 to 1) and scaled by `gain`, `gain * (dry + mix * (wet - dry))`.
+    pub fn measure_output(
+        &mut self,
+        coefficients: CombCoefficients,
+        mix: f32,
+        gain: f32,
+        magnitudes_db: &mut [f32],
+    ) {
         self.signal.fill(0.0);
         self.signal[0] = 1.0;
         let max_delay = coefficients.delay_samples.ceil() as usize + 4;
         let mut comb = CombChannel::new(max_delay, coefficients);
         comb.process(&mut self.signal, Control::Constant(coefficients.alpha));
+        // The dry input is the impulse itself: it only adds to the first sample.
+        for wet in self.signal.iter_mut() {
+            *wet *= gain * mix;
+        }
+        self.signal[0] += gain * (1.0 - mix);
         self.fft
             .process_with_scratch(&mut self.signal, &mut self.spectrum, &mut self.scratch)
             .expect("buffers made by the planner fit");

@@ -118,6 +118,19 @@ fn slider_row(ui: &mut egui::Ui, label: &str, param: &FloatParam, setter: &Param
     ui.end_row();
 }
 
+/// How the controls work, for users who have not met nice-plug's sliders before.
+pub fn help(ui: &mut egui::Ui) {
+    for line in [
+        "Drag a slider to change it; hold Shift for fine steps.",
+        "Double-click (or Ctrl-click) resets to the default.",
+        "Click a value to type one: 5 ms, 240 smp, 50%, -6 dB.",
+        "The plot: each channel's response (mix and output",
+        "included) over the live output spectrum.",
+    ] {
+        ui.label(RichText::new(line).weak());
+    }
+}
+
 /// Input and output peak meters.
 pub fn meters(ui: &mut egui::Ui, monitor: &SignalMonitor) {
     ui.label(RichText::new("Levels").strong());

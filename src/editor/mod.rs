@@ -35,7 +35,7 @@ use spectrum::SpectrumAnalyzer;
 
 /// The window's size when first opened, and the smallest it may be resized to (logical
 /// pixels).
-const DEFAULT_SIZE: (u32, u32) = (1040, 660);
+const DEFAULT_SIZE: (u32, u32) = (1100, 660);
 const MIN_SIZE: (f32, f32) = (820.0, 540.0);
 
 /// How often the meters and the spectrum are redrawn: 30 frames a second.
@@ -155,6 +155,8 @@ impl NiceEguiApp for EditorApp {
         let window = &mut *window;
         window.worker.request(PlotRequest {
             channels: filters.clone(),
+            mix: self.params.mix.value(),
+            gain: util::db_to_gain(self.params.output_db.value()),
             sample_rate,
         });
         if let Some(curves) = window.worker.take_finished() {
@@ -180,11 +182,13 @@ impl NiceEguiApp for EditorApp {
         });
         egui::Panel::left("controls")
             .resizable(false)
-            .exact_size(390.0)
+            .exact_size(440.0)
             .show(ui, |ui| {
                 controls::parameters(ui, &self.params, &setter);
                 ui.separator();
                 controls::meters(ui, &self.monitor);
+                ui.separator();
+                controls::help(ui);
             });
         egui::Panel::bottom("readouts").show(ui, |ui| {
             let table_ready = self.shared.prime_table_ready() || !self.params.prime_snap.value();

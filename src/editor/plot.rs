@@ -102,6 +102,23 @@ pub fn draw(ui: &mut egui::Ui, data: PlotData) {
         for (curve, color) in curves.curves[..distinct].iter().zip(CHANNEL_COLORS) {
             draw_curve(&painter, &axes, curve, color);
         }
+        if distinct == 2 {
+            for (row, (name, color)) in [("Left", CHANNEL_COLORS[0]), ("Right", CHANNEL_COLORS[1])]
+                .into_iter()
+                .enumerate()
+            {
+                painter.text(
+                    Pos2::new(
+                        axes.rect.left() + 4.0,
+                        axes.rect.top() + 18.0 + 14.0 * row as f32,
+                    ),
+                    Align2::LEFT_TOP,
+                    name,
+                    FontId::proportional(12.0),
+                    color,
+                );
+            }
+        }
     }
     if let Some(first) = data.readouts.first() {
         draw_peak_marker(&painter, &axes, first);

@@ -30,12 +30,14 @@ pub struct ColumnRange {
 }
 
 impl ResponseCurve {
-    pub fn measure(coefficients: CombCoefficients, sample_rate: f32) -> Self {
-        let peaks_resolved = coefficients.delay_samples.ceil() as usize * BINS_PER_PEAK;
-        let fft_len = fft_len_for(coefficients, peaks_resolved.max(MIN_BINS));
+    /// The plugin's response for one channel: its comb, then mix (0 to 1) and output gain
+    /// (linear).
+    pub fn measure(comb: CombCoefficients, mix: f32, gain: f32, sample_rate: f32) -> Self {
+        let peaks_resolved = comb.delay_samples.ceil() as usize * BINS_PER_PEAK;
+        let fft_len = fft_len_for(comb, peaks_resolved.max(MIN_BINS));
         let mut analyzer = ResponseAnalyzer::new(fft_len);
         let mut db = vec![0.0; analyzer.bins()];
-        analyzer.measure(coefficients, &mut db);
+        analyzer.measure_output(comb, mix, gain, &mut db);
         Self {
             hz_per_bin: sample_rate / fft_len as f32,
             db,
@@ -87,10 +89,14 @@ impl ResponseCurve {
     }
 }
 
-/// What to plot: each channel's filter at a sample rate.
+/// What to plot: each channel's filter, the mix and output gain, at a sample rate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlotRequest {
     pub channels: Vec<CombCoefficients>,
+    /// Dry/wet, 0 to 1.
+    pub mix: f32,
+    /// Output gain, linear.
+    pub gain: f32,
     pub sample_rate: f32,
 }
 
@@ -110,7 +116,12 @@ impl PlotCurves {
                 .position(|c| *c == coefficients);
             let curve = match same {
                 Some(earlier) => curves[earlier].clone(),
-                None => ResponseCurve::measure(coefficients, request.sample_rate),
+                None => ResponseCurve::measure(
+                    coefficients,
+                    request.mix,
+                    request.gain,
+                    request.sample_rate,
+                ),
             };
             curves.push(curve);
         }
@@ -184,25 +195,42 @@ mod tests {
     use crate::dsp::comb::CombMode;
     use std::time::{Duration, Instant};
 
+    /// The analytic response of the plugin's output, `gain * ((1 - mix) + mix * H)`, with
+    /// `H = 1 + a e^{-jwT}` (feed-forward) or `1 / (1 - a e^{-jwT})` (feed-back, alpha held
+    /// to 0.999), in dB.
+    fn analytic_db(comb: CombCoefficients, mix: f32, gain: f32, omega: f64) -> f64 {
+        use realfft::num_complex::Complex64;
+        let alpha = f64::from(comb.mode.effective_alpha(comb.alpha));
+        let echo = alpha * Complex64::from_polar(1.0, -omega * f64::from(comb.delay_samples));
+        let h = match comb.mode {
+            CombMode::FeedForward => 1.0 + echo,
+            CombMode::FeedBack => 1.0 / (1.0 - echo),
+        };
+        let (mix, gain) = (f64::from(mix), f64::from(gain));
+        20.0 * (gain * ((1.0 - mix) + mix * h)).norm().log10()
+    }
+
     /// What the editor plots for the plugin's settings matches the analytic response of each
-    /// channel's comb, |1 + a e^{-jwT}| or 1 / |1 - a e^{-jwT}| with w = 2 pi f / fs, within
-    /// 0.1 dB at every bin where that is above -20 dB (near the notches a tiny absolute error
-    /// is a large one in dB). The delays come from the settings as the audio thread derives
-    /// them: spread apart and snapped to primes, so T is a whole number here.
+    /// channel within 0.1 dB at every bin where that is above -20 dB (near the notches a tiny
+    /// absolute error is a large one in dB), with w = 2 pi f / fs at each bin's frequency.
+    /// The delays come from the settings as the audio thread derives them: spread apart and
+    /// snapped to primes, so T is a whole number here.
     #[test]
     fn plotted_curves_match_the_analytic_response() {
         use crate::params::tau_samples;
         use crate::primes::snap::channel_delays;
         use crate::primes::table::{PrimeLookup, PrimeSearch};
 
+        // mode, tau ms, alpha, spread, mix, output gain, sample rate
         let settings = [
-            (CombMode::FeedBack, 5.0, 0.5, 0.5, 44_100.0),
-            (CombMode::FeedBack, 1.0, -0.9, 1.0, 48_000.0),
-            (CombMode::FeedForward, 0.5, -0.9, 0.0, 96_000.0),
-            (CombMode::FeedForward, 20.0, 1.0, 0.3, 48_000.0),
-            (CombMode::FeedBack, 0.25, 0.999, 0.0, 8_000.0),
+            (CombMode::FeedBack, 5.0, 0.5, 0.5, 1.0, 1.0, 44_100.0),
+            (CombMode::FeedBack, 1.0, -0.9, 1.0, 1.0, 0.5, 48_000.0),
+            (CombMode::FeedForward, 0.5, -0.9, 0.0, 1.0, 1.0, 96_000.0),
+            (CombMode::FeedForward, 20.0, 1.0, 0.3, 0.5, 2.0, 48_000.0),
+            (CombMode::FeedBack, 0.25, 0.999, 0.0, 0.3, 1.0, 8_000.0),
+            (CombMode::FeedBack, 12.0, 0.7, 1.0, 0.5, 0.25, 192_000.0),
         ];
-        for (mode, tau_ms, alpha, spread, sample_rate) in settings {
+        for (mode, tau_ms, alpha, spread, mix, gain, sample_rate) in settings {
             let delay = tau_samples(tau_ms, sample_rate);
             let delays = channel_delays(delay, spread, 2, Some(&PrimeSearch as &dyn PrimeLookup));
             let channels: Vec<CombCoefficients> = delays
@@ -215,6 +243,8 @@ mod tests {
                 .collect();
             let plotted = PlotCurves::measure(PlotRequest {
                 channels: channels.clone(),
+                mix,
+                gain,
                 sample_rate,
             });
             for (curve, comb) in plotted.curves.iter().zip(&channels) {
@@ -224,7 +254,7 @@ mod tests {
                 );
                 for (hz, db) in curve.points() {
                     let omega = std::f64::consts::TAU * f64::from(hz) / f64::from(sample_rate);
-                    let want = 20.0 * comb.magnitude(omega).log10();
+                    let want = analytic_db(*comb, mix, gain, omega);
                     if want > -20.0 {
                         let error = (f64::from(db) - want).abs();
                         assert!(error < 0.1, "{comb:?} at {hz} Hz: {db} dB vs {want} dB");
@@ -258,6 +288,8 @@ mod tests {
                 delay_samples,
                 alpha: 0.5,
             }],
+            mix: 1.0,
+            gain: 1.0,
             sample_rate: 48_000.0,
         };
         worker.request(request(10.0));

@@ -130,6 +130,18 @@ impl Screenshot {
             .count()
     }
 
+    /// How many pixels of the rectangle (left, top, right, bottom) `accept` accepts.
+    pub fn count_in(
+        &self,
+        (left, top, right, bottom): (usize, usize, usize, usize),
+        accept: impl Fn([u8; 3]) -> bool,
+    ) -> usize {
+        (top..bottom)
+            .flat_map(|y| &self.pixels[y * self.width + left..y * self.width + right])
+            .filter(|&&pixel| accept(pixel))
+            .count()
+    }
+
     /// Writes a binary PPM, for looking at.
     pub fn save_ppm(&self, path: &std::path::Path) {
         let mut bytes = format!("P6\n{} {}\n255\n", self.width, self.height).into_bytes();
