@@ -22,6 +22,8 @@ fn alphas(seed: u64) -> Vec<f32> {
 
 /// Both kernels equal the formula on random signals long enough for several echoes of each
 /// tau, within the f32 rounding bound derived in `f32_tolerance`.
+type Kernel = fn(&mut [f32], usize, f32) -> Result<(), CombError>;
+
 #[test]
 fn kernels_match_the_formulas_on_noise() {
     for (i, &tau) in TAUS.iter().enumerate() {
@@ -137,12 +139,13 @@ fn channels_are_independent() {
 
 /// The fast feed-back kernel against the plain per-sample loop at every tau from 1 to 64.
 ///
-/// Below 16 samples the fast kernel unrolls the recurrence: it first sums K = ceil(16 / tau)
-/// delayed inputs (K - 1 roundings per sample, each relative to a partial sum no larger than
-/// the output's peak), then runs a feed-back with alpha^K, which carries each error on but
-/// shrinks it by |alpha|^K per round trip. So it can differ from the plain loop by at most
-/// K + 1 roundings of the size `f32_tolerance` bounds (one rounding, four epsilons of
-/// headroom, amplified by 1 / (1 - |alpha|)).
+/// Below 32 samples the fast kernel doubles the delay first: `k` feed-forward passes, with
+/// `k` the number of doublings that take tau to 32 or more, then a feed-back at `2^k tau`.
+/// Each pass rounds once per sample, and what follows it passes that error on with at most
+/// the whole filter's gain, 1 / (1 - |alpha|); the final feed-back rounds once more. So it
+/// can differ from the plain loop by at most `k + 1` roundings of the size `f32_tolerance`
+/// bounds (one rounding, four epsilons of headroom, amplified by 1 / (1 - |alpha|)); one
+/// more covers the plain loop's own rounding.
 #[test]
 fn fast_feed_back_matches_the_plain_loop_at_every_short_tau() {
     for tau in 1..=64 {
@@ -153,11 +156,50 @@ fn fast_feed_back_matches_the_plain_loop_at_every_short_tau() {
             let mut plain = x.clone();
             feed_backward_reference(&mut plain, tau, alpha).unwrap();
             let plain_f64: Vec<f64> = plain.iter().map(|&v| f64::from(v)).collect();
-            let passes = (16usize.div_ceil(tau)).next_power_of_two().trailing_zeros();
+            let doublings = (32usize.div_ceil(tau)).next_power_of_two().trailing_zeros();
             let bound =
-                f64::from(passes + 2) * f32_tolerance(peak(&plain_f64), f64::from(alpha), true);
+                f64::from(doublings + 2) * f32_tolerance(peak(&plain_f64), f64::from(alpha), true);
             let error = max_error(&fast, &plain_f64);
             assert!(error <= bound, "tau {tau} alpha {alpha}: {error} > {bound}");
+        }
+    }
+}
+
+/// Short and ragged signals: every length from 0 to 100 samples (whole vectors, pairs of
+/// vectors, and every remainder) at every tau from 1 to 40, both combs, against the plain
+/// loops within the bounds above.
+#[test]
+fn fast_kernels_match_the_plain_loops_at_every_length() {
+    for tau in 1..=40 {
+        let doublings = (32usize.div_ceil(tau)).next_power_of_two().trailing_zeros();
+        for len in 0..=100 {
+            let x = noise(len, 7_000 + (tau * 101 + len) as u64);
+            let alpha = -0.95;
+            for (feedback, fast, plain) in [
+                (
+                    true,
+                    feed_backward as Kernel,
+                    feed_backward_reference as Kernel,
+                ),
+                (
+                    false,
+                    feed_forward as Kernel,
+                    feed_forward_reference as Kernel,
+                ),
+            ] {
+                let mut got = x.clone();
+                fast(&mut got, tau, alpha).unwrap();
+                let mut want = x.clone();
+                plain(&mut want, tau, alpha).unwrap();
+                let want: Vec<f64> = want.iter().map(|&v| f64::from(v)).collect();
+                let bound = f64::from(doublings + 2)
+                    * f32_tolerance(peak(&want), f64::from(alpha), feedback);
+                let error = max_error(&got, &want);
+                assert!(
+                    error <= bound,
+                    "fb {feedback} tau {tau} len {len}: {error} > {bound}"
+                );
+            }
         }
     }
 }

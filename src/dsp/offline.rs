@@ -5,9 +5,8 @@
 use std::fmt;
 
 use super::comb::CombMode;
-use super::delay_line::MAX_BLOCK;
 use super::denormals::FlushDenormals;
-use super::kernels::{MAX_LANES, add_scaled_inline, multiversion};
+use super::kernels::{MAX_LANES, multiversion};
 
 /// Why a comb could not be applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,18 +102,22 @@ fn check(tau: usize, alpha: f32) -> Result<(), CombError> {
 
 multiversion! {
     /// `x[n] += alpha * x[n - tau]` with the right side read before any write: the signal is
-    /// walked backwards, so the samples still to be read are the original inputs. Each
-    /// block's delayed part is copied first, since for `tau` shorter than a block it overlaps
-    /// the block.
+    /// walked backwards one vector at a time, so everything still to be read lies below what
+    /// has been written. A vector's delayed samples may overlap the vector itself (`tau`
+    /// shorter than a vector), but both are loaded before it is stored.
     fn feed_forward_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
-        let mut delayed = [0.0; MAX_BLOCK];
         let mut end = signal.len();
-        while end > tau {
-            let start = end.saturating_sub(MAX_BLOCK).max(tau);
-            let len = end - start;
-            delayed[..len].copy_from_slice(&signal[start - tau..end - tau]);
-            add_scaled_inline(&mut signal[start..end], &delayed[..len], alpha);
+        while end >= tau + LANES {
+            let start = end - LANES;
+            let delayed: [f32; LANES] = signal[start - tau..end - tau].try_into().unwrap();
+            let current: &mut [f32; LANES] = (&mut signal[start..end]).try_into().unwrap();
+            for lane in 0..LANES {
+                current[lane] += alpha * delayed[lane];
+            }
             end = start;
+        }
+        for n in (tau..end).rev() {
+            signal[n] += alpha * signal[n - tau];
         }
     }
 }
@@ -122,150 +125,149 @@ multiversion! {
 /// `y[n] = x[n] + alpha * y[n - tau]` in place, walking forwards.
 ///
 /// Computed naively, every sample waits for the one `tau` samples before it: a latency chain
-/// that is as slow as scalar code when `tau` is short. So the recurrence is unrolled: with
-/// `K` terms and `z[n] = sum over j < K of alpha^j x[n - j tau]`, exactly
-/// `y[n] = z[n] + alpha^K y[n - K tau]`. `K` is chosen so that `K tau` spans at least two
-/// vectors (at most 16 terms): then a run of `K tau` outputs depends only on outputs before
-/// it, and is two or more independent vector operations that the CPU overlaps.
+/// that is as slow as scalar code when `tau` is short. So a short delay is first doubled
+/// until it spans two vectors, by the identity
+/// `1 / (1 - a D) = (1 + a D) / (1 - a^2 D^2)` (with `D` the delay by `tau`): each doubling
+/// is one feed-forward pass, which vectorises at any delay, and what is left is a feed-back
+/// at `2^k tau` with gain `a^(2^k)`, whose vectors do not depend on each other.
+///
+/// Delays of up to four whole vectors keep their chains in registers rather than memory (a
+/// store and reload costs more than the arithmetic).
 fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
-    let terms = MIN_SPAN.div_ceil(tau).clamp(1, MAX_TERMS);
-    if terms == 1 {
-        feed_back_direct(signal, tau, alpha);
+    let (mut delay, mut gain) = (tau, alpha);
+    while delay < MIN_SPAN {
+        if 2 * delay == MIN_SPAN && delay % LANES == 0 {
+            // The last doubling of a whole vector, fused into the feed-back's own pass.
+            feed_back_doubled_in_registers(signal, delay, gain);
+            return;
+        }
+        feed_forward_in_place(signal, delay, gain);
+        delay *= 2;
+        gain *= gain;
+    }
+    if delay % LANES == 0 && delay / LANES <= MAX_REGISTER_VECTORS {
+        feed_back_in_registers(signal, delay, gain);
     } else {
-        feed_back_unrolled(signal, tau, alpha, terms);
+        feed_back_direct(signal, delay, gain);
+    }
+}
+
+/// The longest delay, in vectors, whose outputs [`feed_back_in_registers`] keeps in registers.
+const MAX_REGISTER_VECTORS: usize = 4;
+
+multiversion! {
+    /// `y[n] = x[n] + gain * y[n - span]` in place for a `span` of 1 to 4 whole vectors, with
+    /// the last `span` outputs held in registers: each vector's feed-back comes from a
+    /// register, not from the store of a moment ago.
+    fn feed_back_in_registers(signal: &mut [f32], span: usize, gain: f32) {
+        match span / LANES {
+            1 => feed_back_registers::<1>(signal, gain),
+            2 => feed_back_registers::<2>(signal, gain),
+            3 => feed_back_registers::<3>(signal, gain),
+            _ => feed_back_registers::<4>(signal, gain),
+        }
+    }
+}
+
+multiversion! {
+    /// One doubling and the feed-back after it in one pass, for a `delay` of one whole
+    /// vector: `z[n] = x[n] + gain * x[n - delay]`, then
+    /// `y[n] = z[n] + gain^2 * y[n - 2 delay]`, two vectors at a time, with the input and the
+    /// two outputs they reach back to held in registers. The same arithmetic, in the same
+    /// order, as the two passes.
+    fn feed_back_doubled_in_registers(signal: &mut [f32], delay: usize, gain: f32) {
+        debug_assert_eq!(delay, LANES);
+        let loop_gain = gain * gain;
+        let len = signal.len();
+        if len < 2 * LANES {
+            feed_forward_in_place(signal, delay, gain);
+            return;
+        }
+        // The first two vectors have no output to feed back yet.
+        let mut input_before: [f32; LANES] = signal[LANES..2 * LANES].try_into().unwrap();
+        let first: [f32; LANES] = signal[..LANES].try_into().unwrap();
+        for lane in 0..LANES {
+            signal[LANES + lane] += gain * first[lane];
+        }
+        let mut outputs_before: [[f32; LANES]; 2] = [first, signal[LANES..][..LANES].try_into().unwrap()];
+        let pairs = len / (2 * LANES);
+        for pair in 1..pairs {
+            let vectors = &mut signal[pair * 2 * LANES..(pair + 1) * 2 * LANES];
+            for (half, vector) in vectors.chunks_exact_mut(LANES).enumerate() {
+                let vector: &mut [f32; LANES] = vector.try_into().unwrap();
+                let input = *vector;
+                for lane in 0..LANES {
+                    vector[lane] = (input[lane] + gain * input_before[lane])
+                        + loop_gain * outputs_before[half][lane];
+                }
+                input_before = input;
+                outputs_before[half] = *vector;
+            }
+        }
+        // The rest (less than two vectors), as the two passes would: the doubling reaches
+        // back to inputs (the last ones seen are in `input_before`, the rest still in the
+        // signal), the feed-back to outputs.
+        let done = pairs * 2 * LANES;
+        let mut inputs = [0.0f32; 3 * LANES];
+        inputs[..LANES].copy_from_slice(&input_before);
+        inputs[LANES..LANES + len - done].copy_from_slice(&signal[done..]);
+        for n in done..len {
+            let z = inputs[n - done + LANES] + gain * inputs[n - done];
+            signal[n] = z + loop_gain * signal[n - 2 * delay];
+        }
+    }
+}
+
+/// [`feed_back_in_registers`] for a span of `R` vectors.
+#[inline(always)]
+fn feed_back_registers<const R: usize>(signal: &mut [f32], gain: f32) {
+    let span = R * LANES;
+    let groups = signal.len() / span;
+    // The previous `R` vectors of output; the first group has nothing to feed back.
+    let mut previous = [[0.0f32; LANES]; R];
+    for group in 0..groups {
+        let vectors = &mut signal[group * span..(group + 1) * span];
+        for (r, vector) in vectors.chunks_exact_mut(LANES).enumerate() {
+            let vector: &mut [f32; LANES] = vector.try_into().unwrap();
+            if group > 0 {
+                for lane in 0..LANES {
+                    vector[lane] += gain * previous[r][lane];
+                }
+            }
+            previous[r] = *vector;
+        }
+    }
+    for n in (groups * span).max(span)..signal.len() {
+        signal[n] += gain * signal[n - span];
     }
 }
 
 /// Lanes of the widest vector unit (AVX-512: 16 f32).
 const LANES: usize = MAX_LANES;
 
-/// How far back, at least, the unrolled recursion reaches: two vectors. (Measured: a longer
-/// span needs more terms per sum, which costs more than the overlap gains.)
+/// The shortest delay the feed-back runs at; shorter ones are doubled up to it first. Two
+/// vectors, so that at least two independent chains overlap. (Measured: doubling once more
+/// costs a pass more than it gains.)
 const MIN_SPAN: usize = 2 * LANES;
 
-/// Sums computed at once by the unrolled kernel: four vectors.
-const SUM_LANES: usize = 4 * LANES;
-
-/// At most this many inputs are summed per output (for delays shorter than a vector).
-const MAX_TERMS: usize = LANES;
-
-/// The recursion `y[n] = z[n] + gain * y[n - span]` for `n` in `start..end`, in runs of at
-/// most `span` samples, each of which reads only outputs before it. `z` holds `z[start..end]`
-/// (from index 0); without it, `z` is the signal's own input.
-#[inline(always)]
-fn feed_back_runs(
-    signal: &mut [f32],
-    start: usize,
-    end: usize,
-    span: usize,
-    gain: f32,
-    z: Option<&[f32]>,
-) {
-    let mut run = start;
-    while run < end {
-        let run_end = (run + span).min(end);
-        let (past, current) = signal.split_at_mut(run);
-        let current = &mut current[..run_end - run];
-        // Before `span` samples have passed there is nothing to feed back yet.
-        let unfed = span.saturating_sub(run).min(current.len());
-        let (unfed_part, fed_part) = current.split_at_mut(unfed);
-        let delayed = &past[run + unfed - span.min(run + unfed)..][..fed_part.len()];
-        match z {
-            Some(z) => {
-                let (z_unfed, z_fed) = z[run - start..run_end - start].split_at(unfed);
-                unfed_part.copy_from_slice(z_unfed);
-                for ((y, &z), &old) in fed_part.iter_mut().zip(z_fed).zip(delayed) {
-                    *y = z + gain * old;
-                }
-            }
-            None => add_scaled_inline(fed_part, delayed, gain),
-        }
-        run = run_end;
-    }
-}
-
 multiversion! {
-    /// The recursion straight on the signal, for delays of four vectors or more.
-    fn feed_back_direct(signal: &mut [f32], tau: usize, alpha: f32) {
+    /// `y[n] = x[n] + gain * y[n - span]` in place for a `span` of at least one vector, one
+    /// vector at a time: each vector reads only outputs written before it, and the CPU
+    /// overlaps the `span / LANES` independent chains this makes.
+    fn feed_back_direct(signal: &mut [f32], span: usize, gain: f32) {
+        debug_assert!(span >= LANES);
         let len = signal.len();
-        feed_back_runs(signal, 0, len, tau, alpha, None);
-    }
-}
-
-multiversion! {
-    /// The unrolled recursion, a block at a time: the look-ahead sums `z` of the block are
-    /// built from its inputs (still in the signal) and the inputs just before it (kept in
-    /// `carry`, since the signal holds outputs there by then), then the recursion writes the
-    /// outputs.
-    fn feed_back_unrolled(signal: &mut [f32], tau: usize, alpha: f32, terms: usize) {
-        let span = terms * tau;
-        let reach = (terms - 1) * tau;
-        let mut gains = [0.0f32; MAX_TERMS];
-        let mut gain = 1.0;
-        for g in &mut gains[..terms] {
-            *g = gain;
-            gain *= alpha;
+        let mut n = span.min(len);
+        while n + LANES <= len {
+            let delayed: [f32; LANES] = signal[n - span..][..LANES].try_into().unwrap();
+            let outputs: &mut [f32; LANES] = (&mut signal[n..n + LANES]).try_into().unwrap();
+            for lane in 0..LANES {
+                outputs[lane] += gain * delayed[lane];
+            }
+            n += LANES;
         }
-        let loop_gain = gain;
-        // carry[..reach] holds the `reach` inputs before the block (zero before the signal).
-        let mut carry = [0.0f32; MAX_TERMS * MAX_LANES];
-        let mut z = [0.0f32; MAX_BLOCK];
-        let mut start = 0;
-        while start < signal.len() {
-            let len = (signal.len() - start).min(MAX_BLOCK);
-            let inputs = &signal[start..start + len];
-            let z = &mut z[..len];
-            // The head of the block reaches back into `carry`: sum it term by term.
-            let head = reach.min(len);
-            z[..head].copy_from_slice(&inputs[..head]);
-            for (j, &g) in gains[..terms].iter().enumerate().skip(1) {
-                let offset = (j * tau).min(head);
-                let (from_carry, from_block) = z[..head].split_at_mut(offset);
-                add_scaled_inline(from_carry, &carry[reach - j * tau..], g);
-                add_scaled_inline(from_block, inputs, g);
-            }
-            // The rest reads only the block: four vectors of sums at a time, kept in
-            // registers (four, so that four additions are in flight, not one chain).
-            let mut i = head;
-            while i + SUM_LANES <= len {
-                let mut sum: [f32; SUM_LANES] = inputs[i..i + SUM_LANES].try_into().unwrap();
-                for (j, &g) in gains[..terms].iter().enumerate().skip(1) {
-                    let x: &[f32; SUM_LANES] =
-                        inputs[i - j * tau..][..SUM_LANES].try_into().unwrap();
-                    for l in 0..SUM_LANES {
-                        sum[l] += g * x[l];
-                    }
-                }
-                z[i..i + SUM_LANES].copy_from_slice(&sum);
-                i += SUM_LANES;
-            }
-            while i + LANES <= len {
-                let mut sum: [f32; LANES] = inputs[i..i + LANES].try_into().unwrap();
-                for (j, &g) in gains[..terms].iter().enumerate().skip(1) {
-                    let x: &[f32; LANES] = inputs[i - j * tau..][..LANES].try_into().unwrap();
-                    for l in 0..LANES {
-                        sum[l] += g * x[l];
-                    }
-                }
-                z[i..i + LANES].copy_from_slice(&sum);
-                i += LANES;
-            }
-            for i in i..len {
-                let mut sum = inputs[i];
-                for (j, &g) in gains[..terms].iter().enumerate().skip(1) {
-                    sum += g * inputs[i - j * tau];
-                }
-                z[i] = sum;
-            }
-            // The inputs the next block reaches back to, before the block is overwritten.
-            if len >= reach {
-                carry[..reach].copy_from_slice(&inputs[len - reach..]);
-            } else {
-                carry.copy_within(len..reach, 0);
-                carry[reach - len..reach].copy_from_slice(inputs);
-            }
-            feed_back_runs(signal, start, start + len, span, loop_gain, Some(z));
-            start += len;
+        for n in n..len {
+            signal[n] += gain * signal[n - span];
         }
     }
 }
