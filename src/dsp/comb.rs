@@ -3,7 +3,9 @@
 
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
-use super::kernels::{MAX_LANES, add_scaled, add_scaled_varying, crossfade, scale};
+use super::kernels::{
+    MAX_LANES, add_scaled, add_scaled_varying, crossfade, feed_back_keeping_history, scale,
+};
 
 /// The largest magnitude of alpha used in the feed-back loop. At `|a| = 1` the loop would ring
 /// forever (poles on the unit circle); 0.999 still rings for thousands of delay periods.
@@ -211,6 +213,23 @@ impl CombChannel {
         let mut offset = 0;
         for chunk in block.chunks_mut(max_len) {
             let len = chunk.len();
+            if let (CombMode::FeedBack, Control::Constant(a)) = (mode, alpha.skip(offset)) {
+                // The common case in one pass: keep the input, add the delayed output, keep
+                // the result.
+                let a = mode.effective_alpha(a);
+                let inputs = &mut self.input_history;
+                self.output_history.feed_back_block(
+                    inputs,
+                    delay,
+                    len,
+                    |at, delayed, outputs, inputs| {
+                        let piece = &mut chunk[at..at + outputs.len()];
+                        feed_back_keeping_history(piece, delayed, inputs, outputs, a);
+                    },
+                );
+                offset += len;
+                continue;
+            }
             self.input_history.extend(chunk, false);
             let (older, newer) = match mode {
                 // The input history now ends with this chunk: its delayed window starts

@@ -122,6 +122,52 @@ impl DelayLine {
         self.write = (self.write + samples.len()) & self.mask;
     }
 
+    /// One block of a feed-back recursion on this line (a comb's output history), with
+    /// `inputs` (its input history: a line of the same size, pushed exactly as often) kept in
+    /// step. `step(offset, delayed, outputs, inputs)` is called on matching pieces of the
+    /// `len` samples from `delay` pushes ago (`delayed`) and of the `len` slots of each line
+    /// that the next pushes go to, which `step` fills; `offset` is the piece's position in
+    /// the block. Then the slots count as pushed. The pieces are where no range wraps around
+    /// the ring (at most three).
+    ///
+    /// # Panics
+    /// If `len > delay` (the block would read its own slots), if `delay + len` exceeds the
+    /// line, or if `inputs` is not in step.
+    pub fn feed_back_block(
+        &mut self,
+        inputs: &mut DelayLine,
+        delay: usize,
+        len: usize,
+        mut step: impl FnMut(usize, &[f32], &mut [f32], &mut [f32]),
+    ) {
+        let size = self.buffer.len();
+        assert!(len <= delay && delay + len <= size);
+        assert!(inputs.buffer.len() == size && inputs.write == self.write);
+        let mut done = 0;
+        while done < len {
+            let write = (self.write + done) & self.mask;
+            let read = write.wrapping_sub(delay) & self.mask;
+            let piece = (len - done).min(size - read).min(size - write);
+            // The two ranges are disjoint: `delay` apart one way, `size - delay` the other.
+            let (delayed, outputs) = if read < write {
+                let (before, from_write) = self.buffer.split_at_mut(write);
+                (&before[read..read + piece], &mut from_write[..piece])
+            } else {
+                let (before, from_read) = self.buffer.split_at_mut(read);
+                (&from_read[..piece], &mut before[write..write + piece])
+            };
+            step(
+                done,
+                delayed,
+                outputs,
+                &mut inputs.buffer[write..write + piece],
+            );
+            done += piece;
+        }
+        self.write = (self.write + len) & self.mask;
+        inputs.write = self.write;
+    }
+
     /// The `len` samples that were pushed from `delay` pushes ago onwards, oldest first, as
     /// one or two slices (two where the ring wraps).
     ///
@@ -252,5 +298,39 @@ mod tests {
         let mut line = ramp_line(10);
         line.clear();
         assert_eq!(line.read(Tap::whole(3)), 0.0);
+    }
+
+    /// A feed-back run block by block through `feed_back_block` equals the recursion
+    /// `y[n] = x[n] + 0.5 y[n - delay]` computed plainly, over many wraps of a small ring,
+    /// for delays and block lengths that put the pieces' edges everywhere.
+    #[test]
+    fn feed_back_block_is_the_recursion() {
+        for delay in [1, 2, 7, 64, 255, 300] {
+            for block in [1, 3, 64, 255] {
+                let block = block.min(delay);
+                let (mut line, mut inputs) = (DelayLine::new(delay), DelayLine::new(delay));
+                let x: Vec<f32> = (0..5_000).map(|n| ((n * 37 % 101) as f32) - 50.0).collect();
+                let mut want = x.clone();
+                for n in delay..want.len() {
+                    want[n] += 0.5 * want[n - delay];
+                }
+                let mut got = x.clone();
+                for chunk in got.chunks_mut(block) {
+                    let len = chunk.len();
+                    line.feed_back_block(&mut inputs, delay, len, |at, delayed, outputs, kept| {
+                        for (i, &d) in delayed.iter().enumerate() {
+                            kept[i] = chunk[at + i];
+                            chunk[at + i] += 0.5 * d;
+                            outputs[i] = chunk[at + i];
+                        }
+                    });
+                }
+                assert_eq!(got, want, "delay {delay}, block {block}");
+                // The input line kept the inputs: the last `delay` of them, in order.
+                let (older, newer) = inputs.window(delay, delay);
+                let kept: Vec<f32> = older.iter().chain(newer).copied().collect();
+                assert_eq!(kept, x[x.len() - delay..], "delay {delay}, block {block}");
+            }
+        }
     }
 }

@@ -173,6 +173,26 @@ multiversion! {
 }
 
 multiversion! {
+    /// One pass of a feed-back comb over matching pieces: the input `block[i]` kept in
+    /// `inputs[i]`, then `block[i] += alpha * delayed[i]`, and the result kept in
+    /// `outputs[i]`, with NaN and infinities stored as 0 there.
+    pub fn feed_back_keeping_history(
+        block: &mut [f32],
+        delayed: &[f32],
+        inputs: &mut [f32],
+        outputs: &mut [f32],
+        alpha: f32
+    ) {
+        let slots = inputs.iter_mut().zip(outputs.iter_mut());
+        for ((y, &d), (input, output)) in block.iter_mut().zip(delayed).zip(slots) {
+            *input = *y;
+            *y += alpha * d;
+            *output = if y.is_finite() { *y } else { 0.0 };
+        }
+    }
+}
+
+multiversion! {
     /// Copies `from` into `to`, storing NaN and infinities as 0.
     pub fn copy_finite(to: &mut [f32], from: &[f32]) {
         for (to, &from) in to.iter_mut().zip(from) {
