@@ -35,7 +35,7 @@ use dsp::comb::CombChannel;
 use dsp::control::Control;
 use dsp::output_stage::{apply_gain, mix_and_gain};
 use dsp::safety;
-use monitor::{SampleRing, SignalMonitor};
+use monitor::SignalMonitor;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
 use params::{PrimeCombParams, max_channel_delay_ms, tau_samples};
 use primes::pool::TableReceiver;
@@ -186,15 +186,8 @@ impl PrimeComb {
             let needs_dry = !mix.is_constant(1.0);
             let monitoring = self.editor_state.is_open();
             if monitoring {
-                let meter = &self.monitor.input_level;
-                show(
-                    &self.monitor.input,
-                    meter,
-                    channels,
-                    start,
-                    len,
-                    self.sample_rate,
-                );
+                let range = start..start + len;
+                self.monitor.input.show(channels, range, self.sample_rate);
             }
             for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
                 let block = &mut channel[start..start + len];
@@ -211,15 +204,8 @@ impl PrimeComb {
                 safety::limit(block);
             }
             if monitoring {
-                let meter = &self.monitor.output_level;
-                show(
-                    &self.monitor.output,
-                    meter,
-                    channels,
-                    start,
-                    len,
-                    self.sample_rate,
-                );
+                let range = start..start + len;
+                self.monitor.output.show(channels, range, self.sample_rate);
             }
             start += len;
         }
@@ -231,28 +217,6 @@ impl PrimeComb {
         let tail = longest.tail_samples() + fade;
         ProcessStatus::Tail(tail.min(f64::from(u32::MAX)) as u32)
     }
-}
-
-/// Hands `len` samples from `start` of every channel to the editor: their mono sum (finite
-/// only) to `ring`, their peak to `meter`.
-fn show(
-    ring: &SampleRing,
-    meter: &monitor::LevelMeter,
-    channels: &[&mut [f32]],
-    start: usize,
-    len: usize,
-    sample_rate: f32,
-) {
-    let scale = 1.0 / channels.len().max(1) as f32;
-    ring.push(len, |n| {
-        let sum: f32 = channels.iter().map(|channel| channel[start + n]).sum();
-        if sum.is_finite() { sum * scale } else { 0.0 }
-    });
-    let peak = channels
-        .iter()
-        .map(|channel| monitor::peak(&channel[start..start + len]))
-        .fold(0.0, f32::max);
-    meter.update(peak, len, sample_rate);
 }
 
 /// A smoothed parameter's values for the next `values.len()` samples, mapped by `map`: a
@@ -338,8 +302,8 @@ impl Plugin for PrimeComb {
     }
 
     fn reset(&mut self) {
-        self.monitor.input_level.reset();
-        self.monitor.output_level.reset();
+        self.monitor.input.level.reset();
+        self.monitor.output.level.reset();
         self.retarget_combs(self.coefficients());
         for comb in &mut self.combs {
             comb.reset();

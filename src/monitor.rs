@@ -3,6 +3,7 @@
 //! atomics here: no allocation, no lock, no waiting on the editor. It does so only while the
 //! editor is open, so a closed editor costs `process()` one load per block.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering, fence};
 
 use atomic_float::AtomicF32;
@@ -14,23 +15,46 @@ pub const RING_SAMPLES: usize = 1 << 14;
 /// ballistic, slow enough to read).
 const METER_FALL_SECONDS: f32 = 1.5;
 
-/// The audio thread's view of the editor's displays.
-#[derive(Debug)]
+/// The audio thread's view of the editor's displays: the plugin's input and its output.
+#[derive(Debug, Default)]
 pub struct SignalMonitor {
-    pub input: SampleRing,
-    pub output: SampleRing,
-    pub input_level: LevelMeter,
-    pub output_level: LevelMeter,
+    pub input: SignalTap,
+    pub output: SignalTap,
 }
 
-impl Default for SignalMonitor {
+/// One signal as the editor sees it: its latest samples (mono) and its level.
+#[derive(Debug)]
+pub struct SignalTap {
+    pub samples: SampleRing,
+    pub level: LevelMeter,
+}
+
+impl Default for SignalTap {
     fn default() -> Self {
         Self {
-            input: SampleRing::new(),
-            output: SampleRing::new(),
-            input_level: LevelMeter::default(),
-            output_level: LevelMeter::default(),
+            samples: SampleRing::new(),
+            level: LevelMeter::default(),
         }
+    }
+}
+
+impl SignalTap {
+    /// Hands the samples `range` of every channel to the editor: their mono mix (finite only)
+    /// to the ring, their peak to the meter. Only one thread may call this.
+    pub fn show(&self, channels: &[&mut [f32]], range: Range<usize>, sample_rate: f32) {
+        let scale = 1.0 / channels.len().max(1) as f32;
+        self.samples.push(range.len(), |n| {
+            let sum: f32 = channels
+                .iter()
+                .map(|channel| channel[range.start + n])
+                .sum();
+            if sum.is_finite() { sum * scale } else { 0.0 }
+        });
+        let peak = channels
+            .iter()
+            .map(|channel| peak(&channel[range.clone()]))
+            .fold(0.0, f32::max);
+        self.level.update(peak, range.len(), sample_rate);
     }
 }
 
@@ -129,8 +153,8 @@ impl LevelMeter {
     }
 }
 
-/// The largest magnitude in `samples`.
-pub fn peak(samples: &[f32]) -> f32 {
+/// The largest magnitude in `samples` (NaN ignored).
+fn peak(samples: &[f32]) -> f32 {
     samples.iter().fold(0.0f32, |peak, x| peak.max(x.abs()))
 }
 
@@ -188,6 +212,21 @@ mod tests {
         }
         writer.join().unwrap();
         assert!(accepted > 0, "accepted {accepted}, refused {refused}");
+    }
+
+    /// A tap shows the mono mix of the channels' range (non-finite sums as 0) and its peak.
+    #[test]
+    fn a_tap_shows_the_mix_and_the_peak() {
+        let tap = SignalTap::default();
+        let mut left = vec![0.5f32; 8];
+        let mut right = vec![-0.25f32; 8];
+        left[6] = f32::NAN;
+        right[7] = -0.75;
+        tap.show(&[&mut left, &mut right], 4..8, 48_000.0);
+        let mut latest = [1.0f32; 4];
+        assert!(tap.samples.latest(&mut latest));
+        assert_eq!(latest, [0.125, 0.125, 0.0, -0.125]);
+        assert_eq!(tap.level.level(), 0.75);
     }
 
     #[test]

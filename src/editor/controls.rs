@@ -135,8 +135,8 @@ pub fn help(ui: &mut egui::Ui) {
 pub fn meters(ui: &mut egui::Ui, monitor: &SignalMonitor) {
     ui.label(RichText::new("Levels").strong());
     for (name, level) in [
-        ("In", monitor.input_level.level()),
-        ("Out", monitor.output_level.level()),
+        ("In", monitor.input.level.level()),
+        ("Out", monitor.output.level.level()),
     ] {
         ui.horizontal(|ui| {
             ui.add_sized([28.0, 16.0], egui::Label::new(name));

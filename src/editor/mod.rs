@@ -162,8 +162,8 @@ impl NiceEguiApp for EditorApp {
         if let Some(curves) = window.worker.take_finished() {
             window.curves = Some(curves);
         }
-        window.input_spectrum.update(&self.monitor.input);
-        window.output_spectrum.update(&self.monitor.output);
+        window.input_spectrum.update(&self.monitor.input.samples);
+        window.output_spectrum.update(&self.monitor.output.samples);
         let readouts: Vec<ChannelReadout> = filters
             .iter()
             .map(|&filter| ChannelReadout::new(filter, sample_rate))

@@ -277,15 +277,7 @@ impl LoadedPlugin {
     /// Activates at `sample_rate` and processes stereo noise in blocks of `block` samples on
     /// an audio thread of its own, until [`stop_audio`](Self::stop_audio).
     pub fn start_audio(&mut self, sample_rate: f64, block: usize) -> RunningAudio {
-        let config = PluginAudioConfiguration {
-            sample_rate,
-            min_frames_count: 1,
-            max_frames_count: block as u32,
-        };
-        let processor = self
-            .instance
-            .activate(|_, _| (), config)
-            .expect("the plugin activates");
+        let processor = self.activate(sample_rate, block);
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(AudioStats::default());
         let thread = {
@@ -334,6 +326,22 @@ impl LoadedPlugin {
             stats,
             thread,
         }
+    }
+
+    /// Activates the plugin for blocks of 1 to `block` samples at `sample_rate`.
+    fn activate(
+        &mut self,
+        sample_rate: f64,
+        block: usize,
+    ) -> StoppedPluginAudioProcessor<TestHost> {
+        let config = PluginAudioConfiguration {
+            sample_rate,
+            min_frames_count: 1,
+            max_frames_count: block as u32,
+        };
+        self.instance
+            .activate(|_, _| (), config)
+            .expect("the plugin activates")
     }
 
     /// Stops the audio thread and deactivates the plugin.
@@ -427,15 +435,7 @@ impl LoadedPlugin {
     ) -> Vec<Vec<f32>> {
         // With resets asked for, block sizes cycle through 1..=block; otherwise all are `block`.
         let varying = !resets.is_empty();
-        let config = PluginAudioConfiguration {
-            sample_rate,
-            min_frames_count: 1,
-            max_frames_count: block as u32,
-        };
-        let processor = self
-            .instance
-            .activate(|_, _| (), config)
-            .expect("the plugin activates");
+        let processor = self.activate(sample_rate, block);
         let mut processor = processor.start_processing().expect("processing starts");
         let channels = input.len();
         let mut output: Vec<Vec<f32>> = vec![vec![0.0; input[0].len()]; channels];
