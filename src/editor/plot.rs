@@ -5,7 +5,7 @@
 use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke};
 
 use super::readouts::ChannelReadout;
-use super::response_curve::{ColumnRange, PlotCurves, ResponseCurve};
+use super::response_curve::{ColumnRange, PlotCurves, ResponseCurve, column_ranges};
 use super::spectrum::{FLOOR_DB, FRAME_SAMPLES};
 
 const LOW_HZ: f32 = 20.0;
@@ -220,11 +220,8 @@ fn draw_grid(painter: &egui::Painter, axes: &Axes) {
 /// The spectrum, one column of the plot at a time (the loudest bin in the column), filled
 /// down to the floor or drawn as a line.
 fn draw_spectrum(painter: &egui::Painter, axes: &Axes, db: &[f32], color: Color32, filled: bool) {
-    let spectrum = ResponseCurve {
-        hz_per_bin: axes.high_hz * 2.0 / FRAME_SAMPLES as f32,
-        db: db.to_vec(),
-    };
-    let columns = spectrum.columns(LOW_HZ, axes.high_hz, axes.columns());
+    let hz_per_bin = axes.high_hz * 2.0 / FRAME_SAMPLES as f32;
+    let columns = column_ranges(db, hz_per_bin, LOW_HZ, axes.high_hz, axes.columns());
     let x0 = axes.rect.left();
     if filled {
         for (c, range) in columns.iter().enumerate() {

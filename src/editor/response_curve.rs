@@ -50,43 +50,55 @@ impl ResponseCurve {
         (self.db.iter().enumerate()).map(move |(bin, &db)| (bin as f32 * hz_per_bin, db))
     }
 
-    /// The curve's lowest and highest gain in each of `columns` equal steps of a log frequency
-    /// axis from `low_hz` to `high_hz`: where many peaks fall into one column (long delays),
-    /// the plot shows the whole band between notch and peak rather than a sample of it. A
-    /// column between two bins takes the gain interpolated at its centre.
+    /// The curve's lowest and highest gain in each column of a plot (see [`column_ranges`]).
     pub fn columns(&self, low_hz: f32, high_hz: f32, columns: usize) -> Vec<ColumnRange> {
-        let ratio = high_hz / low_hz;
-        let edge = |c: usize| low_hz * ratio.powf(c as f32 / columns as f32);
-        let last_bin = self.db.len() - 1;
-        (0..columns)
-            .map(|c| {
-                let first = ((edge(c) / self.hz_per_bin).ceil() as usize).min(last_bin);
-                let end = ((edge(c + 1) / self.hz_per_bin).ceil() as usize).min(last_bin + 1);
-                if first < end {
-                    let bins = &self.db[first..end];
-                    ColumnRange {
-                        min_db: bins.iter().copied().fold(f32::INFINITY, f32::min),
-                        max_db: bins.iter().copied().fold(f32::NEG_INFINITY, f32::max),
-                    }
-                } else {
-                    let db =
-                        self.interpolate(low_hz * ratio.powf((c as f32 + 0.5) / columns as f32));
-                    ColumnRange {
-                        min_db: db,
-                        max_db: db,
-                    }
-                }
-            })
-            .collect()
+        column_ranges(&self.db, self.hz_per_bin, low_hz, high_hz, columns)
     }
+}
 
-    fn interpolate(&self, hz: f32) -> f32 {
-        let position = (hz / self.hz_per_bin).clamp(0.0, (self.db.len() - 1) as f32);
-        let below = position.floor() as usize;
-        let above = (below + 1).min(self.db.len() - 1);
-        let t = position - below as f32;
-        self.db[below] * (1.0 - t) + self.db[above] * t
-    }
+/// The lowest and highest of `db` (levels at multiples of `hz_per_bin`, at least one) in each
+/// of `columns` equal steps of a log frequency axis from `low_hz` to `high_hz`: where many
+/// peaks fall into one column (long delays), the plot shows the whole band between notch and
+/// peak rather than a sample of it. A column between two bins takes the level interpolated
+/// at its centre.
+pub fn column_ranges(
+    db: &[f32],
+    hz_per_bin: f32,
+    low_hz: f32,
+    high_hz: f32,
+    columns: usize,
+) -> Vec<ColumnRange> {
+    let ratio = high_hz / low_hz;
+    let at = |c: f32| low_hz * ratio.powf(c / columns as f32);
+    let last_bin = db.len() - 1;
+    (0..columns)
+        .map(|c| {
+            let first = ((at(c as f32) / hz_per_bin).ceil() as usize).min(last_bin);
+            let end = ((at(c as f32 + 1.0) / hz_per_bin).ceil() as usize).min(last_bin + 1);
+            if first < end {
+                let bins = &db[first..end];
+                ColumnRange {
+                    min_db: bins.iter().copied().fold(f32::INFINITY, f32::min),
+                    max_db: bins.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+                }
+            } else {
+                let level = interpolate(db, at(c as f32 + 0.5) / hz_per_bin);
+                ColumnRange {
+                    min_db: level,
+                    max_db: level,
+                }
+            }
+        })
+        .collect()
+}
+
+/// `db` at a fractional bin `position`, linearly interpolated (clamped to the bins there are).
+fn interpolate(db: &[f32], position: f32) -> f32 {
+    let position = position.clamp(0.0, (db.len() - 1) as f32);
+    let below = position.floor() as usize;
+    let above = (below + 1).min(db.len() - 1);
+    let t = position - below as f32;
+    db[below] * (1.0 - t) + db[above] * t
 }
 
 /// What to plot: each channel's filter, the mix and output gain, at a sample rate.
@@ -309,7 +321,8 @@ mod tests {
         let curves = newest.expect("the worker answered");
         assert_eq!(curves.request, request(20.0));
         // Delay 20 at 48 kHz: a peak of 1.5 (3.52 dB) every 2400 Hz, notches between.
-        let at = |hz: f32| curves.curves[0].interpolate(hz);
+        let curve = &curves.curves[0];
+        let at = |hz: f32| interpolate(&curve.db, hz / curve.hz_per_bin);
         assert!((at(2400.0) - 3.52).abs() < 0.01);
         assert!(at(1200.0) < -5.0);
     }
