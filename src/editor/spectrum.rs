@@ -81,11 +81,6 @@ impl SpectrumAnalyzer {
     pub fn db(&self) -> &[f32] {
         &self.db
     }
-
-    /// Falls back to the floor (when the editor reopens, say).
-    pub fn clear(&mut self) {
-        self.db.fill(FLOOR_DB);
-    }
 }
 
 #[cfg(test)]
