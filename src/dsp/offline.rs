@@ -156,12 +156,11 @@ fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
 const MAX_REGISTER_VECTORS: usize = 4;
 
 multiversion! {
-    /// `y[n] = x[n] + gain * y[n - span]` in place for a `span` of 1 to 4 whole vectors, with
-    /// the last `span` outputs held in registers: each vector's feed-back comes from a
-    /// register, not from the store of a moment ago.
+    /// `y[n] = x[n] + gain * y[n - span]` in place for a `span` of 2 to 4 whole vectors (the
+    /// doubling leaves nothing shorter), with the last `span` outputs held in registers: each
+    /// vector's feed-back comes from a register, not from the store of a moment ago.
     fn feed_back_in_registers(signal: &mut [f32], span: usize, gain: f32) {
         match span / LANES {
-            1 => feed_back_registers::<1>(signal, gain),
             2 => feed_back_registers::<2>(signal, gain),
             3 => feed_back_registers::<3>(signal, gain),
             _ => feed_back_registers::<4>(signal, gain),
@@ -246,8 +245,7 @@ fn feed_back_registers<const R: usize>(signal: &mut [f32], gain: f32) {
 const LANES: usize = MAX_LANES;
 
 /// The shortest delay the feed-back runs at; shorter ones are doubled up to it first. Two
-/// vectors, so that at least two independent chains overlap. (Measured: doubling once more
-/// costs a pass more than it gains.)
+/// vectors: the fewest doubling passes that still leave two independent chains to overlap.
 const MIN_SPAN: usize = 2 * LANES;
 
 multiversion! {
