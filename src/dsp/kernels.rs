@@ -107,19 +107,12 @@ macro_rules! multiversion {
 
 pub(crate) use crate::multiversion;
 
-/// `target[i] += alpha * source[i]`, for use inside other multiversioned kernels, where it is
-/// compiled for their vector unit.
-#[inline(always)]
-pub(crate) fn add_scaled_inline(target: &mut [f32], source: &[f32], alpha: f32) {
-    for (t, s) in target.iter_mut().zip(source) {
-        *t += alpha * *s;
-    }
-}
-
 multiversion! {
     /// `target[i] += alpha * source[i]` over the shorter of the two.
     pub fn add_scaled(target: &mut [f32], source: &[f32], alpha: f32) {
-        add_scaled_inline(target, source, alpha)
+        for (t, s) in target.iter_mut().zip(source) {
+            *t += alpha * *s;
+        }
     }
 }
 
