@@ -33,11 +33,13 @@ pub use dsp::offline::{
 
 use dsp::comb::CombChannel;
 use dsp::control::Control;
+use dsp::glide::Glide;
+use dsp::kernels::{copy_finite, peak_magnitude};
 use dsp::output_stage::{apply_gain, mix_and_gain};
 use dsp::safety;
 use monitor::SignalMonitor;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
-use params::{PrimeCombParams, max_channel_delay_ms, tau_samples};
+use params::{PrimeCombParams, SMOOTHING_MS, max_channel_delay_ms, tau_samples};
 use primes::pool::TableReceiver;
 use primes::snap::channel_delays;
 use primes::table::PrimeLookup;
@@ -62,6 +64,8 @@ pub struct PrimeComb {
     combs: Vec<CombChannel>,
     /// Per-sample buffers for one block; allocated in `activate()`.
     scratch: BlockScratch,
+    /// Alpha, mix and output gain on their way to the parameters' values.
+    glides: ControlGlides,
     /// Prime delay tables from the background pool.
     tables: TableReceiver,
     /// The channel delays last computed, and what they were computed from.
@@ -107,12 +111,60 @@ impl BlockScratch {
     }
 }
 
+/// The controls that glide instead of jumping, in the units the DSP uses (output as a gain).
+struct ControlGlides {
+    alpha: Glide,
+    mix: Glide,
+    gain: Glide,
+}
+
+impl ControlGlides {
+    /// Resting at the parameters' values; glides will take `length_samples`.
+    fn at_rest(params: &PrimeCombParams, length_samples: u32) -> Self {
+        Self {
+            alpha: Glide::new(params.alpha.value(), length_samples),
+            mix: Glide::new(params.mix.value(), length_samples),
+            gain: Glide::new(util::db_to_gain(params.output_db.value()), length_samples),
+        }
+    }
+
+    /// Lands every control on its parameter's value at once.
+    fn jump_to(&mut self, params: &PrimeCombParams) {
+        self.alpha.jump(params.alpha.value());
+        self.mix.jump(params.mix.value());
+        self.gain.jump(util::db_to_gain(params.output_db.value()));
+    }
+}
+
+/// The values of `glide` for the next `values.len()` samples, after pointing it at `param`'s
+/// value (through `map`): a glide where the host moved the parameter, a jump where it restored
+/// it. nice-plug's smoother only tells the two apart; it is stepped along without computing
+/// its values.
+fn follow<'a>(
+    glide: &mut Glide,
+    param: &FloatParam,
+    map: fn(f32) -> f32,
+    values: &'a mut [f32],
+) -> Control<'a> {
+    let target = map(param.value());
+    let smoother = &param.smoothed;
+    if smoother.is_smoothing() {
+        glide.set_target(target);
+        smoother.next_step(values.len() as u32);
+    } else if target != glide.target() {
+        glide.jump(target);
+    }
+    glide.next_block(values)
+}
+
 impl Default for PrimeComb {
     fn default() -> Self {
         let tables = TableReceiver::new(f64::from(max_channel_delay_ms()) / 1000.0);
         let shared = Arc::new(SharedState::new(tables.ready_flag()));
+        let params = PrimeCombParams::new(shared.clone());
         Self {
-            params: PrimeCombParams::new(shared.clone()),
+            glides: ControlGlides::at_rest(&params, 1),
+            params,
             shared,
             sample_rate: SharedState::DEFAULT_SAMPLE_RATE,
             combs: Vec::new(),
@@ -180,9 +232,16 @@ impl PrimeComb {
                 mix,
                 gain,
             } = &mut self.scratch;
-            let alpha = smoothed(&self.params.alpha, &mut alpha[..len], |a| a);
-            let mix = smoothed(&self.params.mix, &mut mix[..len], |m| m);
-            let gain = smoothed(&self.params.output_db, &mut gain[..len], util::db_to_gain);
+            let glides = &mut self.glides;
+            let params = &self.params;
+            let alpha = follow(&mut glides.alpha, &params.alpha, |a| a, &mut alpha[..len]);
+            let mix = follow(&mut glides.mix, &params.mix, |m| m, &mut mix[..len]);
+            let gain = follow(
+                &mut glides.gain,
+                &params.output_db,
+                util::db_to_gain,
+                &mut gain[..len],
+            );
             let needs_dry = !mix.is_constant(1.0);
             let monitoring = self.editor_state.is_open();
             if monitoring {
@@ -191,17 +250,19 @@ impl PrimeComb {
             }
             for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
                 let block = &mut channel[start..start + len];
-                safety::silence_non_finite(block);
                 if needs_dry {
-                    dry[..len].copy_from_slice(block);
+                    // The comb takes non-finite input as silence; so does the dry path.
+                    copy_finite(&mut dry[..len], block);
                 }
-                comb.process(block, alpha);
+                let mut peak = comb.process(block, alpha);
                 if needs_dry {
                     mix_and_gain(block, dry, mix, gain);
+                    peak = peak_magnitude(block);
                 } else if !gain.is_constant(1.0) {
                     apply_gain(block, gain);
+                    peak = peak_magnitude(block);
                 }
-                safety::limit(block);
+                safety::limit(block, peak);
             }
             if monitoring {
                 let range = start..start + len;
@@ -216,19 +277,6 @@ impl PrimeComb {
         };
         let tail = longest.tail_samples() + fade;
         ProcessStatus::Tail(tail.min(f64::from(u32::MAX)) as u32)
-    }
-}
-
-/// A smoothed parameter's values for the next `values.len()` samples, mapped by `map`: a
-/// constant when it is not gliding, so the common case costs nothing per sample.
-fn smoothed<'a>(param: &FloatParam, values: &'a mut [f32], map: fn(f32) -> f32) -> Control<'a> {
-    if param.smoothed.is_smoothing() {
-        param
-            .smoothed
-            .next_block_exact_mapped(values, |_, value| map(value));
-        Control::PerSample(values)
-    } else {
-        Control::Constant(map(param.smoothed.next()))
     }
 }
 
@@ -298,10 +346,13 @@ impl Plugin for PrimeComb {
             })
             .collect();
         self.scratch = BlockScratch::new(buffer_config.max_buffer_size.max(1) as usize);
+        let glide_samples = (SMOOTHING_MS * self.sample_rate / 1000.0).round() as u32;
+        self.glides = ControlGlides::at_rest(&self.params, glide_samples);
         true
     }
 
     fn reset(&mut self) {
+        self.glides.jump_to(&self.params);
         self.monitor.input.level.reset();
         self.monitor.output.level.reset();
         self.retarget_combs(self.coefficients());

@@ -17,7 +17,7 @@ pub const TAU_MIN_MS: f32 = 0.02;
 pub const TAU_MAX_MS: f32 = 1000.0;
 /// How long alpha, mix and output glide to a new value, in milliseconds: long enough to
 /// remove zipper noise, short enough to follow automation closely.
-const SMOOTHING_MS: f32 = 10.0;
+pub const SMOOTHING_MS: f32 = 10.0;
 
 /// The comb structure, as the host sees it. Variant ids are stored in saved state.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,10 @@
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
 use super::kernels::{
-    MAX_LANES, add_scaled, add_scaled_varying, crossfade, feed_back_keeping_history, scale,
+    MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history, crossfade,
+    peak_magnitude_bits, scale, scale_by_alphas,
 };
+use super::safety::silence_non_finite;
 
 /// The largest magnitude of alpha used in the feed-back loop. At `|a| = 1` the loop would ring
 /// forever (poles on the unit circle); 0.999 still rings for thousands of delay periods.
@@ -24,9 +26,16 @@ impl CombMode {
     /// The alpha actually applied in this mode: feed-back clamps it to keep the loop stable.
     #[inline]
     pub fn effective_alpha(self, alpha: f32) -> f32 {
+        let limit = self.alpha_limit();
+        alpha.clamp(-limit, limit)
+    }
+
+    /// The largest magnitude of alpha this mode applies.
+    #[inline]
+    pub fn alpha_limit(self) -> f32 {
         match self {
-            CombMode::FeedForward => alpha,
-            CombMode::FeedBack => alpha.clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA),
+            CombMode::FeedForward => f32::INFINITY,
+            CombMode::FeedBack => MAX_FEEDBACK_ALPHA,
         }
     }
 }
@@ -111,6 +120,9 @@ pub struct CombChannel {
     fade: Option<Fade>,
     /// Length of a crossfade, in samples (at least 1).
     fade_samples: usize,
+    /// The two delayed paths of a crossfade, one block each (allocated once, so that the
+    /// audio thread neither allocates nor zeroes them).
+    fade_scratch: Vec<f32>,
 }
 
 impl CombChannel {
@@ -130,6 +142,7 @@ impl CombChannel {
             target: voicing,
             fade: None,
             fade_samples: 1,
+            fade_scratch: vec![0.0; 2 * MAX_BLOCK],
         }
     }
 
@@ -158,11 +171,16 @@ impl CombChannel {
     }
 
     /// Filters `block` in place, carrying state over to the next call: the output does not
-    /// depend on how a stream is split into blocks.
+    /// depend on how a stream is split into blocks. Non-finite input samples are taken as
+    /// silence (see [`silence_non_finite`]).
+    ///
+    /// Returns the output's largest magnitude (NaN if an output sample is NaN), found on the
+    /// way, for the limiter that follows.
     ///
     /// # Panics
     /// If `alpha` is [`Control::PerSample`] with fewer values than `block` has samples.
-    pub fn process(&mut self, block: &mut [f32], alpha: Control) {
+    pub fn process(&mut self, block: &mut [f32], alpha: Control) -> f32 {
+        let mut peak_bits = 0;
         let mut done = 0;
         while done < block.len() {
             if self.fade.is_none() && self.target != self.current {
@@ -173,22 +191,22 @@ impl CombChannel {
             }
             let rest = &mut block[done..];
             let alpha = alpha.skip(done);
-            done += match self.fade {
-                None => {
-                    self.run_steady(rest, alpha);
-                    rest.len()
-                }
+            let (len, bits) = match self.fade {
+                None => (rest.len(), self.run_steady(rest, alpha)),
                 Some(fade) => {
                     let len = rest.len().min(self.fade_samples - fade.elapsed);
-                    self.run_fade(&mut rest[..len], alpha, fade);
-                    len
+                    (len, self.run_fade(&mut rest[..len], alpha, fade))
                 }
             };
+            done += len;
+            peak_bits = peak_bits.max(bits);
         }
+        f32::from_bits(peak_bits)
     }
 
     /// The steady state: one voicing. Mode and alpha source are decided here, once a block.
-    fn run_steady(&mut self, block: &mut [f32], alpha: Control) {
+    /// Returns the bits of the output's peak magnitude, like every `run_` method.
+    fn run_steady(&mut self, block: &mut [f32], alpha: Control) -> u32 {
         let Voicing { mode, tap } = self.current;
         match tap.whole_samples() {
             // Feed-forward reads only inputs, so whole blocks vectorise at any delay;
@@ -196,7 +214,11 @@ impl CombChannel {
             Some(delay) if mode == CombMode::FeedForward || delay >= MAX_LANES => {
                 self.run_blocks(mode, delay, block, alpha)
             }
-            _ => self.run_samples(mode, tap, block, alpha),
+            _ => {
+                silence_non_finite(block);
+                self.run_samples(mode, tap, block, alpha);
+                peak_magnitude_bits(block)
+            }
         }
     }
 
@@ -204,18 +226,25 @@ impl CombChannel {
     /// into the input history, the delayed window of history is added in, and the result
     /// goes into the output history. The arithmetic per sample is the same as
     /// [`run`](Self::run)'s, so both give bit-identical output.
-    fn run_blocks(&mut self, mode: CombMode, delay: usize, block: &mut [f32], alpha: Control) {
+    fn run_blocks(
+        &mut self,
+        mode: CombMode,
+        delay: usize,
+        block: &mut [f32],
+        alpha: Control,
+    ) -> u32 {
         // Feed-back reads its own output: a block may reach at most `delay` samples ahead.
         let max_len = match mode {
             CombMode::FeedForward => MAX_BLOCK,
             CombMode::FeedBack => delay.min(MAX_BLOCK),
         };
         let mut offset = 0;
+        let mut peak_bits = 0;
         for chunk in block.chunks_mut(max_len) {
             let len = chunk.len();
             if let (CombMode::FeedBack, Control::Constant(a)) = (mode, alpha.skip(offset)) {
                 // The common case in one pass: keep the input, add the delayed output, keep
-                // the result.
+                // the result, note the peak.
                 let a = mode.effective_alpha(a);
                 let inputs = &mut self.input_history;
                 self.output_history.feed_back_block(
@@ -224,12 +253,14 @@ impl CombChannel {
                     len,
                     |at, delayed, outputs, inputs| {
                         let piece = &mut chunk[at..at + outputs.len()];
-                        feed_back_keeping_history(piece, delayed, inputs, outputs, a);
+                        let bits = comb_keeping_history(piece, delayed, inputs, outputs, a);
+                        peak_bits = peak_bits.max(bits);
                     },
                 );
                 offset += len;
                 continue;
             }
+            silence_non_finite(chunk);
             self.input_history.extend(chunk, false);
             let (older, newer) = match mode {
                 // The input history now ends with this chunk: its delayed window starts
@@ -245,17 +276,17 @@ impl CombChannel {
                     add_scaled(chunk_newer, newer, a);
                 }
                 Control::PerSample(alphas) => {
-                    let mut effective = [0.0; MAX_BLOCK];
-                    for (e, &a) in effective.iter_mut().zip(&alphas[..len]) {
-                        *e = mode.effective_alpha(a);
-                    }
-                    add_scaled_varying(chunk_older, older, &effective);
-                    add_scaled_varying(chunk_newer, newer, &effective[older.len()..]);
+                    let (alphas_older, alphas_newer) = alphas[..len].split_at(older.len());
+                    let limit = mode.alpha_limit();
+                    add_scaled_varying(chunk_older, older, alphas_older, limit);
+                    add_scaled_varying(chunk_newer, newer, alphas_newer, limit);
                 }
             }
             self.output_history.extend(chunk, true);
+            peak_bits = peak_bits.max(peak_magnitude_bits(chunk));
             offset += len;
         }
+        peak_bits
     }
 
     /// Fractional delays, and feed-back shorter than a vector: one sample at a time.
@@ -299,7 +330,8 @@ impl CombChannel {
 
     /// A crossfade between two voicings: on the vector kernels when both delays are whole
     /// samples (as prime snap makes them), one sample at a time otherwise.
-    fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) {
+    fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) -> u32 {
+        silence_non_finite(block);
         let from = self.current;
         match (from.tap.whole_samples(), fade.to.tap.whole_samples()) {
             (Some(from_delay), Some(to_delay)) => {
@@ -314,6 +346,7 @@ impl CombChannel {
         } else {
             self.fade = Some(fade);
         }
+        peak_magnitude_bits(block)
     }
 
     /// A crossfade with a fractional delay on either side: one sample at a time.
@@ -356,8 +389,8 @@ impl CombChannel {
         for chunk in block.chunks_mut(max_len) {
             let len = chunk.len();
             self.input_history.extend(chunk, false);
-            let mut wet = [[0.0f32; MAX_BLOCK]; 2];
-            for ((wet, voicing), delay) in wet.iter_mut().zip(voicings).zip(delays) {
+            let (wet_from, wet_to) = self.fade_scratch.split_at_mut(MAX_BLOCK);
+            for ((wet, voicing), delay) in [wet_from, wet_to].into_iter().zip(voicings).zip(delays) {
                 let (older, newer) = match voicing.mode {
                     CombMode::FeedForward => self.input_history.window(delay + len, len),
                     CombMode::FeedBack => self.output_history.window(delay, len),
@@ -367,17 +400,16 @@ impl CombChannel {
                 match alpha.skip(offset) {
                     Control::Constant(a) => scale(&mut wet[..len], voicing.mode.effective_alpha(a)),
                     Control::PerSample(alphas) => {
-                        for (w, &a) in wet[..len].iter_mut().zip(alphas) {
-                            *w *= voicing.mode.effective_alpha(a);
-                        }
+                        scale_by_alphas(&mut wet[..len], alphas, voicing.mode.alpha_limit())
                     }
                 }
             }
+            let (wet_from, wet_to) = self.fade_scratch.split_at(MAX_BLOCK);
             let first_weight_index = fade.elapsed + offset + 1;
             crossfade(
                 chunk,
-                &wet[0][..len],
-                &wet[1][..len],
+                &wet_from[..len],
+                &wet_to[..len],
                 first_weight_index,
                 step,
             );

@@ -117,11 +117,31 @@ multiversion! {
 }
 
 multiversion! {
-    /// `target[i] += alphas[i] * source[i]` over the shortest of the three: an alpha that is
-    /// gliding to a new value.
-    pub fn add_scaled_varying(target: &mut [f32], source: &[f32], alphas: &[f32]) {
+    /// `target[i] += alphas[i] * source[i]` over the shortest of the three, each alpha first
+    /// clamped to `[-limit, limit]`: an alpha that is gliding to a new value.
+    pub fn add_scaled_varying(target: &mut [f32], source: &[f32], alphas: &[f32], limit: f32) {
         for ((t, s), a) in target.iter_mut().zip(source).zip(alphas) {
-            *t += *a * *s;
+            *t += a.clamp(-limit, limit) * *s;
+        }
+    }
+}
+
+multiversion! {
+    /// `block[i] *= alphas[i]` over the shorter of the two, each alpha first clamped to
+    /// `[-limit, limit]`.
+    pub fn scale_by_alphas(block: &mut [f32], alphas: &[f32], limit: f32) {
+        for (sample, a) in block.iter_mut().zip(alphas) {
+            *sample *= a.clamp(-limit, limit);
+        }
+    }
+}
+
+multiversion! {
+    /// `values[i] = from + step * (first_index + i)`: a linear ramp, each value computed from
+    /// its index rather than from the one before.
+    pub fn ramp(values: &mut [f32], from: f32, step: f32, first_index: u32) {
+        for (i, value) in values.iter_mut().enumerate() {
+            *value = from + step * (first_index + i as u32) as f32;
         }
     }
 }
@@ -166,22 +186,28 @@ multiversion! {
 }
 
 multiversion! {
-    /// One pass of a feed-back comb over matching pieces: the input `block[i]` kept in
-    /// `inputs[i]`, then `block[i] += alpha * delayed[i]`, and the result kept in
-    /// `outputs[i]`, with NaN and infinities stored as 0 there.
-    pub fn feed_back_keeping_history(
+    /// One pass of a comb over matching pieces: the input `block[i]` (NaN and infinities
+    /// taken as silence) kept in `inputs[i]`, then `block[i] = input + alpha * delayed[i]`,
+    /// and the result kept in `outputs[i]`, with NaN and infinities stored as 0 there.
+    /// Returns the bits of the largest output magnitude, as [`peak_magnitude`] would, so
+    /// that no second pass is needed to find out whether the limiter has work.
+    pub fn comb_keeping_history(
         block: &mut [f32],
         delayed: &[f32],
         inputs: &mut [f32],
         outputs: &mut [f32],
         alpha: f32
-    ) {
+    ) -> u32 {
         let slots = inputs.iter_mut().zip(outputs.iter_mut());
+        let mut largest = 0u32;
         for ((y, &d), (input, output)) in block.iter_mut().zip(delayed).zip(slots) {
-            *input = *y;
-            *y += alpha * d;
+            let x = if y.is_finite() { *y } else { 0.0 };
+            *input = x;
+            *y = x + alpha * d;
             *output = if y.is_finite() { *y } else { 0.0 };
+            largest = largest.max(magnitude_bits(*y));
         }
+        largest
     }
 }
 
@@ -195,20 +221,27 @@ multiversion! {
 }
 
 multiversion! {
-    /// Whether every sample's magnitude is at most `limit` (a finite, non-negative level;
-    /// false if any sample is NaN). For non-negative floats the bit patterns sort like the
-    /// values, and NaN's sort above infinity's, so this is one integer maximum of the
-    /// magnitudes' bits: a fold that vectorises fully, with no branch.
-    pub fn all_within(block: &[f32], limit: f32) -> bool {
-        let largest = block
+    /// The bits of the largest sample magnitude (0 for an empty block). For non-negative
+    /// floats the bit patterns sort like the values, and NaN's sort above infinity's, so
+    /// this is one integer maximum: a fold that vectorises fully, with no branch. Read it
+    /// with [`f32::from_bits`]: NaN if any sample is NaN, so `peak <= limit` is false then.
+    pub fn peak_magnitude_bits(block: &[f32]) -> u32 {
+        block
             .iter()
-            .fold(0u32, |largest, v| largest.max(v.to_bits() & !SIGN_BIT));
-        largest <= limit.to_bits()
+            .fold(0u32, |largest, &v| largest.max(magnitude_bits(v)))
     }
 }
 
-/// The sign bit of an `f32`.
-const SIGN_BIT: u32 = 1 << 31;
+/// The largest sample magnitude of `block`; NaN if any sample is NaN.
+pub fn peak_magnitude(block: &[f32]) -> f32 {
+    f32::from_bits(peak_magnitude_bits(block))
+}
+
+/// The bits of `|v|` (NaN stays NaN, with the sign bit cleared).
+#[inline(always)]
+fn magnitude_bits(v: f32) -> u32 {
+    v.to_bits() & !(1 << 31)
+}
 
 #[cfg(test)]
 mod tests {
@@ -232,11 +265,11 @@ mod tests {
         assert!(["SSE2", "AVX2", "AVX-512", "baseline"].contains(&simd_name()));
     }
 
-    /// `all_within` agrees with `|x| <= limit` sample by sample, at the edges that matter:
-    /// the limit itself, the next float up, negative values, infinities, NaNs of either sign
-    /// anywhere in a block.
+    /// `peak_magnitude(block) <= limit` agrees with `|x| <= limit` sample by sample, at the
+    /// edges that matter: the limit itself, the next float up, negative values, infinities,
+    /// NaNs of either sign anywhere in a block. The fused comb kernel reports the same peak.
     #[test]
-    fn all_within_matches_the_comparison() {
+    fn peak_magnitude_matches_the_comparison() {
         let just_over = f32::from_bits(1.0f32.to_bits() + 1);
         let cases: [(f32, bool); 9] = [
             (0.5, true),
@@ -253,10 +286,17 @@ mod tests {
             for position in [0, 5, 16, 33] {
                 let mut block = vec![0.25f32; 40];
                 block[position] = value;
-                assert_eq!(all_within(&block, 1.0), within, "{value} at {position}");
+                assert_eq!(peak_magnitude(&block) <= 1.0, within, "{value} at {position}");
+                let mut output = block.clone();
+                let zeros = vec![0.0; 40];
+                let (mut inputs, mut outputs) = (vec![0.0; 40], vec![0.0; 40]);
+                let peak = comb_keeping_history(&mut output, &zeros, &mut inputs, &mut outputs, 0.5);
+                let finite_within = value.is_finite() && value.abs() <= 1.0;
+                assert_eq!(f32::from_bits(peak) <= 1.0, !value.is_finite() || finite_within);
             }
         }
-        assert!(all_within(&[], 1.0));
-        assert!(all_within(&[f32::MAX, -f32::MAX], f32::MAX));
+        assert_eq!(peak_magnitude(&[]), 0.0);
+        assert_eq!(peak_magnitude(&[f32::MAX, -f32::MAX]), f32::MAX);
+        assert_eq!(peak_magnitude(&[-0.75, 0.5]), 0.75);
     }
 }

@@ -5,6 +5,7 @@ pub mod comb;
 pub mod control;
 pub mod delay_line;
 pub mod denormals;
+pub mod glide;
 pub mod kernels;
 pub mod offline;
 pub mod output_stage;

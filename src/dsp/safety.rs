@@ -1,5 +1,6 @@
 //! What keeps bad input and extreme settings from reaching the user's ears: non-finite input
-//! becomes silence, and a soft limiter above 0 dBFS that costs one scan while it is idle.
+//! becomes silence, and a soft limiter above 0 dBFS that costs nothing while it is idle (the
+//! pass that made the block reports its peak).
 
 use super::kernels;
 
@@ -14,7 +15,7 @@ pub const LIMIT_CEILING: f32 = 1.412_537_5;
 /// Returns whether any sample was replaced.
 pub fn silence_non_finite(block: &mut [f32]) -> bool {
     // NaN fails every comparison, infinity this one.
-    if kernels::all_within(block, f32::MAX) {
+    if kernels::peak_magnitude(block) <= f32::MAX {
         return false;
     }
     for sample in block.iter_mut() {
@@ -29,8 +30,11 @@ pub fn silence_non_finite(block: &mut [f32]) -> bool {
 /// by a tanh curve that leaves 0 dBFS with slope 1 (no kink) and approaches +3 dBFS, so no
 /// setting, however resonant, can send more than 3 dB over full scale to the speakers.
 /// Non-finite samples (which only extreme gains could make) become 0.
-pub fn limit(block: &mut [f32]) {
-    if kernels::all_within(block, LIMIT_THRESHOLD) {
+///
+/// `peak` is the block's largest magnitude, as [`kernels::peak_magnitude`] gives it (NaN if
+/// any sample is NaN): below the threshold nothing is read.
+pub fn limit(block: &mut [f32], peak: f32) {
+    if peak <= LIMIT_THRESHOLD {
         return;
     }
     let headroom = LIMIT_CEILING - LIMIT_THRESHOLD;
@@ -69,7 +73,8 @@ mod tests {
             f32::NAN,
             1.000_001,
         ];
-        limit(&mut block);
+        let peak = kernels::peak_magnitude(&block);
+        limit(&mut block, peak);
         assert_eq!(block[..2], [0.5, -1.0]);
         assert!((block[2] - 1.0981).abs() < 1e-4, "{}", block[2]);
         assert_eq!(block[3], -block[2]);
