@@ -70,6 +70,8 @@ pub struct PrimeComb {
     tables: TableReceiver,
     /// The channel delays last computed, and what they were computed from.
     delays: (Option<DelayRequest>, [f32; 2]),
+    /// The tail last reported, in samples, and the comb it was computed for.
+    tail: Option<(CombCoefficients, u32)>,
     /// Samples and levels for the editor's displays, fed while the editor is open.
     monitor: Arc<SignalMonitor>,
     /// The editor window's size, kept between openings.
@@ -171,6 +173,7 @@ impl Default for PrimeComb {
             scratch: BlockScratch::default(),
             tables,
             delays: (None, [0.0; 2]),
+            tail: None,
             monitor: Arc::default(),
             editor_state: editor::default_state(),
         }
@@ -270,13 +273,25 @@ impl PrimeComb {
             }
             start += len;
         }
-        let fade = f64::from(CROSSFADE_MS * self.sample_rate / 1000.0);
         let longest = CombCoefficients {
             delay_samples: longest_delay,
             ..coefficients
         };
-        let tail = longest.tail_samples() + fade;
-        ProcessStatus::Tail(tail.min(f64::from(u32::MAX)) as u32)
+        ProcessStatus::Tail(self.tail_samples(longest))
+    }
+
+    /// How long the output rings on after the input stops, for the longest channel's comb,
+    /// a crossfade included. Remembered, as it takes a logarithm.
+    fn tail_samples(&mut self, longest: CombCoefficients) -> u32 {
+        match self.tail {
+            Some((coefficients, tail)) if coefficients == longest => tail,
+            _ => {
+                let fade = f64::from(CROSSFADE_MS * self.sample_rate / 1000.0);
+                let tail = (longest.tail_samples() + fade).min(f64::from(u32::MAX)) as u32;
+                self.tail = Some((longest, tail));
+                tail
+            }
+        }
     }
 }
 
@@ -336,6 +351,7 @@ impl Plugin for PrimeComb {
         let max_delay = tau_samples(max_channel_delay_ms(), self.sample_rate).ceil() as usize + 512;
         self.tables.request(self.sample_rate, TABLE_BUILD_PATIENCE);
         self.delays = (None, [0.0; 2]);
+        self.tail = None;
         let fade_samples = (CROSSFADE_MS * self.sample_rate / 1000.0).round() as usize;
         let coefficients = self.coefficients();
         self.combs = (0..channel_count)

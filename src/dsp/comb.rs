@@ -4,7 +4,7 @@
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
 use super::kernels::{
-    MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history, crossfade,
+    MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history, crossfade_keeping_output,
     peak_magnitude_bits, scale, scale_by_alphas,
 };
 use super::safety::silence_non_finite;
@@ -331,14 +331,17 @@ impl CombChannel {
     /// A crossfade between two voicings: on the vector kernels when both delays are whole
     /// samples (as prime snap makes them), one sample at a time otherwise.
     fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) -> u32 {
-        silence_non_finite(block);
         let from = self.current;
-        match (from.tap.whole_samples(), fade.to.tap.whole_samples()) {
+        let peak_bits = match (from.tap.whole_samples(), fade.to.tap.whole_samples()) {
             (Some(from_delay), Some(to_delay)) => {
                 self.run_fade_blocks(block, alpha, fade, [from_delay, to_delay])
             }
-            _ => self.run_fade_samples(block, alpha, fade),
-        }
+            _ => {
+                silence_non_finite(block);
+                self.run_fade_samples(block, alpha, fade);
+                peak_magnitude_bits(block)
+            }
+        };
         fade.elapsed += block.len();
         if fade.elapsed >= self.fade_samples {
             self.current = fade.to;
@@ -346,7 +349,7 @@ impl CombChannel {
         } else {
             self.fade = Some(fade);
         }
-        peak_magnitude_bits(block)
+        peak_bits
     }
 
     /// A crossfade with a fractional delay on either side: one sample at a time.
@@ -367,16 +370,17 @@ impl CombChannel {
     }
 
     /// A crossfade between two whole-sample delays (what a tau knob with prime snap makes),
-    /// a block at a time: each voicing's delayed path is gathered for the block, then the
-    /// vector kernel mixes them. The same arithmetic per sample as
-    /// [`run_fade_samples`](Self::run_fade_samples), so the output is bit-identical.
+    /// a block at a time: the input goes into the input history, each voicing's delayed path
+    /// is gathered and scaled, then one vector pass mixes them and keeps the output. The same
+    /// arithmetic per sample as [`run_fade_samples`](Self::run_fade_samples), so the output
+    /// is bit-identical. Returns the bits of the output's peak magnitude.
     fn run_fade_blocks(
         &mut self,
         block: &mut [f32],
         alpha: Control,
         fade: Fade,
         delays: [usize; 2],
-    ) {
+    ) -> u32 {
         let voicings = [self.current, fade.to];
         // A feed-back voicing reads its own output: a block reaches at most its delay ahead.
         let max_len = voicings
@@ -386,9 +390,11 @@ impl CombChannel {
             .fold(MAX_BLOCK, |len, (_, delay)| len.min(delay));
         let step = 1.0 / self.fade_samples as f32;
         let mut offset = 0;
+        let mut peak_bits = 0;
         for chunk in block.chunks_mut(max_len) {
             let len = chunk.len();
-            self.input_history.extend(chunk, false);
+            // Non-finite input is kept as silence; the mixing pass below takes it so too.
+            self.input_history.extend(chunk, true);
             let (wet_from, wet_to) = self.fade_scratch.split_at_mut(MAX_BLOCK);
             for ((wet, voicing), delay) in [wet_from, wet_to].into_iter().zip(voicings).zip(delays) {
                 let (older, newer) = match voicing.mode {
@@ -406,16 +412,21 @@ impl CombChannel {
             }
             let (wet_from, wet_to) = self.fade_scratch.split_at(MAX_BLOCK);
             let first_weight_index = fade.elapsed + offset + 1;
-            crossfade(
-                chunk,
-                &wet_from[..len],
-                &wet_to[..len],
-                first_weight_index,
-                step,
-            );
-            self.output_history.extend(chunk, true);
+            self.output_history.extend_with(len, |at, outputs| {
+                let end = at + outputs.len();
+                let bits = crossfade_keeping_output(
+                    &mut chunk[at..end],
+                    &wet_from[at..end],
+                    &wet_to[at..end],
+                    first_weight_index + at,
+                    step,
+                    outputs,
+                );
+                peak_bits = peak_bits.max(bits);
+            });
             offset += len;
         }
+        peak_bits
     }
 
     /// The delayed path `a * history[n - tau]` of one voicing.

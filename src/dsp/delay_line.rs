@@ -122,6 +122,21 @@ impl DelayLine {
         self.write = (self.write + samples.len()) & self.mask;
     }
 
+    /// Appends `len` samples (at most [`MAX_BLOCK`]) that `fill(offset, slots)` writes
+    /// straight into the slots they go to: one or two pieces (two where the ring wraps),
+    /// `offset` being the piece's position among the `len`.
+    ///
+    /// # Panics
+    /// If `len` exceeds [`MAX_BLOCK`].
+    #[inline]
+    pub fn extend_with(&mut self, len: usize, mut fill: impl FnMut(usize, &mut [f32])) {
+        assert!(len <= MAX_BLOCK);
+        let first = len.min(self.buffer.len() - self.write);
+        fill(0, &mut self.buffer[self.write..self.write + first]);
+        fill(first, &mut self.buffer[..len - first]);
+        self.write = (self.write + len) & self.mask;
+    }
+
     /// One block of a feed-back recursion on this line (a comb's output history), with
     /// `inputs` (its input history: a line of the same size, pushed exactly as often) kept in
     /// step. `step(offset, delayed, outputs, inputs)` is called on matching pieces of the

@@ -174,14 +174,30 @@ multiversion! {
 }
 
 multiversion! {
-    /// `out[i] += from[i] + weight_i * (to[i] - from[i])` with the linear crossfade weight
-    /// `weight_i = (first_weight_index + i) * step`: the comb output while a delay change
-    /// crossfades from one delayed path to another (`out` holds the input).
-    pub fn crossfade(out: &mut [f32], from: &[f32], to: &[f32], first_weight_index: usize, step: f32) {
-        for (i, ((y, &from), &to)) in out.iter_mut().zip(from).zip(to).enumerate() {
+    /// The comb output while a delay change crossfades from one delayed path to another:
+    /// `block[i] = x + from[i] + weight_i * (to[i] - from[i])` with the input `x = block[i]`
+    /// (NaN and infinities taken as silence) and the linear crossfade weight
+    /// `weight_i = (first_weight_index + i) * step`. The result is kept in `outputs[i]`, with
+    /// NaN and infinities stored as 0 there. Returns the bits of the largest output
+    /// magnitude, as [`peak_magnitude_bits`] would.
+    pub fn crossfade_keeping_output(
+        block: &mut [f32],
+        from: &[f32],
+        to: &[f32],
+        first_weight_index: usize,
+        step: f32,
+        outputs: &mut [f32]
+    ) -> u32 {
+        let paths = from.iter().zip(to);
+        let mut largest = 0u32;
+        for (i, ((y, (&from, &to)), output)) in block.iter_mut().zip(paths).zip(outputs).enumerate() {
             let weight_to = (first_weight_index + i) as f32 * step;
-            *y = *y + from + weight_to * (to - from);
+            let x = if y.is_finite() { *y } else { 0.0 };
+            *y = x + from + weight_to * (to - from);
+            *output = if y.is_finite() { *y } else { 0.0 };
+            largest = largest.max(magnitude_bits(*y));
         }
+        largest
     }
 }
 
