@@ -396,7 +396,8 @@ impl CombChannel {
             // Non-finite input is kept as silence; the mixing pass below takes it so too.
             self.input_history.extend(chunk, true);
             let (wet_from, wet_to) = self.fade_scratch.split_at_mut(MAX_BLOCK);
-            for ((wet, voicing), delay) in [wet_from, wet_to].into_iter().zip(voicings).zip(delays) {
+            for ((wet, voicing), delay) in [wet_from, wet_to].into_iter().zip(voicings).zip(delays)
+            {
                 let (older, newer) = match voicing.mode {
                     CombMode::FeedForward => self.input_history.window(delay + len, len),
                     CombMode::FeedBack => self.output_history.window(delay, len),

@@ -113,7 +113,10 @@ mod tests {
         let mut glide = Glide::new(0.0, 4);
         assert_eq!(collect(&mut glide, &[3], 3), [0.0; 3]);
         glide.set_target(1.0);
-        assert_eq!(collect(&mut glide, &[3], 6), [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]);
+        assert_eq!(
+            collect(&mut glide, &[3], 6),
+            [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]
+        );
         let mut values = [0.0; 2];
         assert_eq!(glide.next_block(&mut values), Control::Constant(1.0));
     }

@@ -302,13 +302,21 @@ mod tests {
             for position in [0, 5, 16, 33] {
                 let mut block = vec![0.25f32; 40];
                 block[position] = value;
-                assert_eq!(peak_magnitude(&block) <= 1.0, within, "{value} at {position}");
+                assert_eq!(
+                    peak_magnitude(&block) <= 1.0,
+                    within,
+                    "{value} at {position}"
+                );
                 let mut output = block.clone();
                 let zeros = vec![0.0; 40];
                 let (mut inputs, mut outputs) = (vec![0.0; 40], vec![0.0; 40]);
-                let peak = comb_keeping_history(&mut output, &zeros, &mut inputs, &mut outputs, 0.5);
+                let peak =
+                    comb_keeping_history(&mut output, &zeros, &mut inputs, &mut outputs, 0.5);
                 let finite_within = value.is_finite() && value.abs() <= 1.0;
-                assert_eq!(f32::from_bits(peak) <= 1.0, !value.is_finite() || finite_within);
+                assert_eq!(
+                    f32::from_bits(peak) <= 1.0,
+                    !value.is_finite() || finite_within
+                );
             }
         }
         assert_eq!(peak_magnitude(&[]), 0.0);
