@@ -4,8 +4,8 @@
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
 use super::kernels::{
-    MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history, crossfade_keeping_output,
-    peak_magnitude_bits, scale, scale_by_alphas,
+    MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history, comb_keeping_history_varying,
+    crossfade_keeping_output, finite_or_zero, peak_magnitude_bits,
 };
 use super::safety::silence_non_finite;
 
@@ -120,8 +120,8 @@ pub struct CombChannel {
     fade: Option<Fade>,
     /// Length of a crossfade, in samples (at least 1).
     fade_samples: usize,
-    /// The two delayed paths of a crossfade, one block each (allocated once, so that the
-    /// audio thread neither allocates nor zeroes them).
+    /// The two delayed paths of a crossfade and its alphas, one block each (allocated once,
+    /// so that the audio thread neither allocates nor zeroes them).
     fade_scratch: Vec<f32>,
 }
 
@@ -142,7 +142,7 @@ impl CombChannel {
             target: voicing,
             fade: None,
             fade_samples: 1,
-            fade_scratch: vec![0.0; 2 * MAX_BLOCK],
+            fade_scratch: vec![0.0; 3 * MAX_BLOCK],
         }
     }
 
@@ -242,10 +242,10 @@ impl CombChannel {
         let mut peak_bits = 0;
         for chunk in block.chunks_mut(max_len) {
             let len = chunk.len();
-            if let (CombMode::FeedBack, Control::Constant(a)) = (mode, alpha.skip(offset)) {
+            if mode == CombMode::FeedBack {
                 // The common case in one pass: keep the input, add the delayed output, keep
                 // the result, note the peak.
-                let a = mode.effective_alpha(a);
+                let alpha = alpha.skip(offset);
                 let inputs = &mut self.input_history;
                 self.output_history.feed_back_block(
                     inputs,
@@ -253,7 +253,19 @@ impl CombChannel {
                     len,
                     |at, delayed, outputs, inputs| {
                         let piece = &mut chunk[at..at + outputs.len()];
-                        let bits = comb_keeping_history(piece, delayed, inputs, outputs, a);
+                        let bits = match alpha {
+                            Control::Constant(a) => {
+                                let a = mode.effective_alpha(a);
+                                comb_keeping_history(piece, delayed, inputs, outputs, a)
+                            }
+                            Control::PerSample(alphas) => {
+                                let alphas = &alphas[at..at + piece.len()];
+                                let limit = mode.alpha_limit();
+                                comb_keeping_history_varying(
+                                    piece, delayed, alphas, limit, inputs, outputs,
+                                )
+                            }
+                        };
                         peak_bits = peak_bits.max(bits);
                     },
                 );
@@ -371,7 +383,7 @@ impl CombChannel {
 
     /// A crossfade between two whole-sample delays (what a tau knob with prime snap makes),
     /// a block at a time: the input goes into the input history, each voicing's delayed path
-    /// is gathered and scaled, then one vector pass mixes them and keeps the output. The same
+    /// is gathered, then one vector pass scales and mixes them and keeps the output. The same
     /// arithmetic per sample as [`run_fade_samples`](Self::run_fade_samples), so the output
     /// is bit-identical. Returns the bits of the output's peak magnitude.
     fn run_fade_blocks(
@@ -395,30 +407,35 @@ impl CombChannel {
             let len = chunk.len();
             // Non-finite input is kept as silence; the mixing pass below takes it so too.
             self.input_history.extend(chunk, true);
-            let (wet_from, wet_to) = self.fade_scratch.split_at_mut(MAX_BLOCK);
-            for ((wet, voicing), delay) in [wet_from, wet_to].into_iter().zip(voicings).zip(delays)
+            let (gathered, alphas) = self.fade_scratch.split_at_mut(2 * MAX_BLOCK);
+            let (from, to) = gathered.split_at_mut(MAX_BLOCK);
+            for ((path, voicing), delay) in
+                [&mut *from, &mut *to].into_iter().zip(voicings).zip(delays)
             {
                 let (older, newer) = match voicing.mode {
                     CombMode::FeedForward => self.input_history.window(delay + len, len),
                     CombMode::FeedBack => self.output_history.window(delay, len),
                 };
-                wet[..older.len()].copy_from_slice(older);
-                wet[older.len()..len].copy_from_slice(newer);
-                match alpha.skip(offset) {
-                    Control::Constant(a) => scale(&mut wet[..len], voicing.mode.effective_alpha(a)),
-                    Control::PerSample(alphas) => {
-                        scale_by_alphas(&mut wet[..len], alphas, voicing.mode.alpha_limit())
-                    }
-                }
+                path[..older.len()].copy_from_slice(older);
+                path[older.len()..len].copy_from_slice(newer);
             }
-            let (wet_from, wet_to) = self.fade_scratch.split_at(MAX_BLOCK);
+            let alphas = match alpha.skip(offset) {
+                Control::Constant(a) => {
+                    alphas[..len].fill(a);
+                    &alphas[..len]
+                }
+                Control::PerSample(alphas) => &alphas[..len],
+            };
+            let alpha_limits = voicings.map(|voicing| voicing.mode.alpha_limit());
             let first_weight_index = fade.elapsed + offset + 1;
             self.output_history.extend_with(len, |at, outputs| {
                 let end = at + outputs.len();
                 let bits = crossfade_keeping_output(
                     &mut chunk[at..end],
-                    &wet_from[at..end],
-                    &wet_to[at..end],
+                    &from[at..end],
+                    &to[at..end],
+                    &alphas[at..end],
+                    alpha_limits,
                     first_weight_index + at,
                     step,
                     outputs,
@@ -441,10 +458,68 @@ impl CombChannel {
     }
 }
 
-/// What the output history stores of `y`: NaN or infinity from bad input would otherwise
-/// circulate in the feed-back loop forever; stored as silence, it is gone one tau after the
-/// bad input stops. A select, not a branch, so the loop stays branch-free.
-#[inline(always)]
-fn finite_or_zero(y: f32) -> f32 {
-    if y.is_finite() { y } else { 0.0 }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A feed-back comb with alpha gliding every sample (and beyond the 0.999 limit), moved
+    /// from a delay of 40 to 67 samples with a 100-sample crossfade, against the textbook
+    /// recursion written out plainly: `y = x + a*y[n-d]` with the alpha clamped, and inside
+    /// the fade `x + wet_from + w*(wet_to - wet_from)` with `w = k/100`. The same arithmetic
+    /// in the same order, so the block kernels must match it bit for bit, whatever the block
+    /// sizes.
+    #[test]
+    fn gliding_alpha_and_crossfade_match_the_plain_recursion() {
+        let (first, second, fade, switch_at) = (40, 67, 100, 300);
+        let len = 1_000;
+        let x: Vec<f32> = (0..len)
+            .map(|n| ((n * 7919 % 1000) as f32 / 500.0 - 1.0) * 0.3)
+            .collect();
+        let alphas: Vec<f32> = (0..len)
+            .map(|n| 1.2 - 2.2 * n as f32 / len as f32)
+            .collect();
+
+        let mut want = vec![0.0f32; len];
+        let step = 1.0 / fade as f32;
+        for n in 0..len {
+            let a = alphas[n].clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA);
+            let delayed = |d: usize| if n >= d { want[n - d] } else { 0.0 };
+            want[n] = if n < switch_at {
+                x[n] + a * delayed(first)
+            } else if n < switch_at + fade {
+                let weight = (n - switch_at + 1) as f32 * step;
+                let (wet_from, wet_to) = (a * delayed(first), a * delayed(second));
+                x[n] + wet_from + weight * (wet_to - wet_from)
+            } else {
+                x[n] + a * delayed(second)
+            };
+        }
+
+        for sizes in [&[1000][..], &[1, 37, 256, 3], &[300, 64, 5]] {
+            let coefficients = CombCoefficients {
+                mode: CombMode::FeedBack,
+                delay_samples: first as f32,
+                alpha: 0.0,
+            };
+            let mut comb = CombChannel::new(200, coefficients);
+            comb.set_fade_samples(fade);
+            let mut got = x.clone();
+            let mut start = 0;
+            for &size in sizes.iter().cycle() {
+                if start == len {
+                    break;
+                }
+                // Blocks end at the switch, so that it lands on the same sample.
+                let end = if start < switch_at { switch_at } else { len };
+                let end = (start + size).min(end);
+                if start == switch_at {
+                    comb.set_target(CombMode::FeedBack, second as f32);
+                }
+                let alpha = Control::PerSample(&alphas[start..end]);
+                comb.process(&mut got[start..end], alpha);
+                start = end;
+            }
+            assert_eq!(got, want, "blocks {sizes:?}");
+        }
+    }
 }

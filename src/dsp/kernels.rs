@@ -127,16 +127,6 @@ multiversion! {
 }
 
 multiversion! {
-    /// `block[i] *= alphas[i]` over the shorter of the two, each alpha first clamped to
-    /// `[-limit, limit]`.
-    pub fn scale_by_alphas(block: &mut [f32], alphas: &[f32], limit: f32) {
-        for (sample, a) in block.iter_mut().zip(alphas) {
-            *sample *= a.clamp(-limit, limit);
-        }
-    }
-}
-
-multiversion! {
     /// `values[i] = from + step * (first_index + i)`: a linear ramp, each value computed from
     /// its index rather than from the one before.
     pub fn ramp(values: &mut [f32], from: f32, step: f32, first_index: u32) {
@@ -175,26 +165,31 @@ multiversion! {
 
 multiversion! {
     /// The comb output while a delay change crossfades from one delayed path to another:
-    /// `block[i] = x + from[i] + weight_i * (to[i] - from[i])` with the input `x = block[i]`
-    /// (NaN and infinities taken as silence) and the linear crossfade weight
-    /// `weight_i = (first_weight_index + i) * step`. The result is kept in `outputs[i]`, with
-    /// NaN and infinities stored as 0 there. Returns the bits of the largest output
-    /// magnitude, as [`peak_magnitude_bits`] would.
+    /// `block[i] = x + wet_from + weight_i * (wet_to - wet_from)`, with the input
+    /// `x = block[i]` (NaN and infinities taken as silence), each path's delayed sample
+    /// scaled by `alphas[i]` clamped to that voicing's limit (`wet_from = a_from * from[i]`),
+    /// and the linear crossfade weight `weight_i = (first_weight_index + i) * step`. The
+    /// result is kept in `outputs[i]`, with NaN and infinities stored as 0 there. Returns the
+    /// bits of the largest output magnitude, as [`peak_magnitude_bits`] would.
     pub fn crossfade_keeping_output(
         block: &mut [f32],
         from: &[f32],
         to: &[f32],
+        alphas: &[f32],
+        alpha_limits: [f32; 2],
         first_weight_index: usize,
         step: f32,
         outputs: &mut [f32]
     ) -> u32 {
-        let paths = from.iter().zip(to);
+        let [limit_from, limit_to] = alpha_limits;
+        let paths = from.iter().zip(to).zip(alphas);
         let mut largest = 0u32;
-        for (i, ((y, (&from, &to)), output)) in block.iter_mut().zip(paths).zip(outputs).enumerate() {
+        for (i, ((y, ((&from, &to), &a)), output)) in block.iter_mut().zip(paths).zip(outputs).enumerate() {
+            let wet_from = a.clamp(-limit_from, limit_from) * from;
+            let wet_to = a.clamp(-limit_to, limit_to) * to;
             let weight_to = (first_weight_index + i) as f32 * step;
-            let x = if y.is_finite() { *y } else { 0.0 };
-            *y = x + from + weight_to * (to - from);
-            *output = if y.is_finite() { *y } else { 0.0 };
+            *y = finite_or_zero(*y) + wet_from + weight_to * (wet_to - wet_from);
+            *output = finite_or_zero(*y);
             largest = largest.max(magnitude_bits(*y));
         }
         largest
@@ -217,21 +212,55 @@ multiversion! {
         let slots = inputs.iter_mut().zip(outputs.iter_mut());
         let mut largest = 0u32;
         for ((y, &d), (input, output)) in block.iter_mut().zip(delayed).zip(slots) {
-            let x = if y.is_finite() { *y } else { 0.0 };
-            *input = x;
-            *y = x + alpha * d;
-            *output = if y.is_finite() { *y } else { 0.0 };
-            largest = largest.max(magnitude_bits(*y));
+            largest = largest.max(comb_step(y, d, alpha, input, output));
         }
         largest
     }
 }
 
 multiversion! {
+    /// [`comb_keeping_history`] with an alpha per sample (gliding), each clamped to
+    /// `[-limit, limit]`.
+    pub fn comb_keeping_history_varying(
+        block: &mut [f32],
+        delayed: &[f32],
+        alphas: &[f32],
+        limit: f32,
+        inputs: &mut [f32],
+        outputs: &mut [f32]
+    ) -> u32 {
+        let slots = inputs.iter_mut().zip(outputs.iter_mut());
+        let mut largest = 0u32;
+        for (((y, &d), &a), (input, output)) in block.iter_mut().zip(delayed).zip(alphas).zip(slots) {
+            largest = largest.max(comb_step(y, d, a.clamp(-limit, limit), input, output));
+        }
+        largest
+    }
+}
+
+/// One sample of [`comb_keeping_history`]; returns the output's magnitude bits.
+#[inline(always)]
+fn comb_step(y: &mut f32, delayed: f32, alpha: f32, input: &mut f32, output: &mut f32) -> u32 {
+    let x = finite_or_zero(*y);
+    *input = x;
+    *y = x + alpha * delayed;
+    *output = finite_or_zero(*y);
+    magnitude_bits(*y)
+}
+
+/// What the comb's histories store of a sample: NaN or infinity from bad input would
+/// otherwise circulate in the feed-back loop forever; stored as silence, it is gone one tau
+/// after the bad input stops. A select, not a branch, so loops stay vectorised.
+#[inline(always)]
+pub fn finite_or_zero(v: f32) -> f32 {
+    if v.is_finite() { v } else { 0.0 }
+}
+
+multiversion! {
     /// Copies `from` into `to`, storing NaN and infinities as 0.
     pub fn copy_finite(to: &mut [f32], from: &[f32]) {
         for (to, &from) in to.iter_mut().zip(from) {
-            *to = if from.is_finite() { from } else { 0.0 };
+            *to = finite_or_zero(from);
         }
     }
 }

@@ -62,7 +62,10 @@ impl PrimeLookup for PrimeTable {
     /// prime might lie beyond it.
     fn nearest_prime(&self, delay_samples: f32) -> Option<u32> {
         let delay = f64::from(delay_samples);
-        let above = self.primes.partition_point(|&p| f64::from(p) < delay);
+        // The first prime not below the delay. A whole p is below the delay exactly when it
+        // is below its ceiling, so the search compares integers (NaN and negatives give 0).
+        let ceiling = delay.ceil() as u32;
+        let above = self.primes.partition_point(|&p| p < ceiling);
         let upper = *self.primes.get(above)?;
         let Some(&lower) = above.checked_sub(1).and_then(|i| self.primes.get(i)) else {
             return Some(upper);
