@@ -4,8 +4,8 @@
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
 use super::kernels::{
-    MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history, comb_keeping_history_varying,
-    crossfade_keeping_output, finite_or_zero, peak_magnitude_bits,
+    FadeWeights, MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history,
+    comb_keeping_history_varying, crossfade_keeping_output, finite_or_zero, peak_magnitude_bits,
 };
 use super::safety::silence_non_finite;
 
@@ -436,8 +436,10 @@ impl CombChannel {
                     &to[at..end],
                     &alphas[at..end],
                     alpha_limits,
-                    first_weight_index + at,
-                    step,
+                    FadeWeights {
+                        first_index: first_weight_index + at,
+                        step,
+                    },
                     outputs,
                 );
                 peak_bits = peak_bits.max(bits);

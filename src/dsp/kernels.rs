@@ -168,7 +168,7 @@ multiversion! {
     /// `block[i] = x + wet_from + weight_i * (wet_to - wet_from)`, with the input
     /// `x = block[i]` (NaN and infinities taken as silence), each path's delayed sample
     /// scaled by `alphas[i]` clamped to that voicing's limit (`wet_from = a_from * from[i]`),
-    /// and the linear crossfade weight `weight_i = (first_weight_index + i) * step`. The
+    /// and the linear crossfade weight `weight_i` of [`FadeWeights`]. The
     /// result is kept in `outputs[i]`, with NaN and infinities stored as 0 there. Returns the
     /// bits of the largest output magnitude, as [`peak_magnitude_bits`] would.
     pub fn crossfade_keeping_output(
@@ -177,8 +177,7 @@ multiversion! {
         to: &[f32],
         alphas: &[f32],
         alpha_limits: [f32; 2],
-        first_weight_index: usize,
-        step: f32,
+        weights: FadeWeights,
         outputs: &mut [f32]
     ) -> u32 {
         let [limit_from, limit_to] = alpha_limits;
@@ -187,7 +186,7 @@ multiversion! {
         for (i, ((y, ((&from, &to), &a)), output)) in block.iter_mut().zip(paths).zip(outputs).enumerate() {
             let wet_from = a.clamp(-limit_from, limit_from) * from;
             let wet_to = a.clamp(-limit_to, limit_to) * to;
-            let weight_to = (first_weight_index + i) as f32 * step;
+            let weight_to = (weights.first_index + i) as f32 * weights.step;
             *y = finite_or_zero(*y) + wet_from + weight_to * (wet_to - wet_from);
             *output = finite_or_zero(*y);
             largest = largest.max(magnitude_bits(*y));
@@ -236,6 +235,14 @@ multiversion! {
         }
         largest
     }
+}
+
+/// The weights of a linear crossfade over one call: sample `i` gets
+/// `(first_index + i) * step` of the voicing faded to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FadeWeights {
+    pub first_index: usize,
+    pub step: f32,
 }
 
 /// One sample of [`comb_keeping_history`]; returns the output's magnitude bits.
