@@ -222,10 +222,8 @@ impl CombChannel {
         }
     }
 
-    /// A whole-sample delay, a block at a time on the vector kernels: the input block goes
-    /// into the input history, the delayed window of history is added in, and the result
-    /// goes into the output history. The arithmetic per sample is the same as
-    /// [`run`](Self::run)'s, so both give bit-identical output.
+    /// A whole-sample delay, a block at a time on the vector kernels. The arithmetic per
+    /// sample is the same as [`run`](Self::run)'s, so both give bit-identical output.
     fn run_blocks(
         &mut self,
         mode: CombMode,
@@ -233,53 +231,78 @@ impl CombChannel {
         block: &mut [f32],
         alpha: Control,
     ) -> u32 {
-        // Feed-back reads its own output: a block may reach at most `delay` samples ahead.
-        let max_len = match mode {
-            CombMode::FeedForward => MAX_BLOCK,
-            CombMode::FeedBack => delay.min(MAX_BLOCK),
-        };
+        if delay >= MAX_LANES {
+            self.run_one_pass(mode, delay, block, alpha)
+        } else {
+            debug_assert_eq!(mode, CombMode::FeedForward);
+            self.run_short_feed_forward(delay, block, alpha)
+        }
+    }
+
+    /// Delays of at least a vector, in either mode: one pass per chunk keeps the input, adds
+    /// the delayed history, keeps the result and notes the peak. A chunk reaches at most
+    /// `delay` samples ahead, so that it never reads the slots it writes (feed-back reads its
+    /// own output).
+    fn run_one_pass(
+        &mut self,
+        mode: CombMode,
+        delay: usize,
+        block: &mut [f32],
+        alpha: Control,
+    ) -> u32 {
         let mut offset = 0;
         let mut peak_bits = 0;
-        for chunk in block.chunks_mut(max_len) {
+        for chunk in block.chunks_mut(delay.min(MAX_BLOCK)) {
             let len = chunk.len();
-            if mode == CombMode::FeedBack {
-                // The common case in one pass: keep the input, add the delayed output, keep
-                // the result, note the peak.
-                let alpha = alpha.skip(offset);
-                let inputs = &mut self.input_history;
-                self.output_history.feed_back_block(
-                    inputs,
+            let alpha = alpha.skip(offset);
+            let mut step = |at: usize, delayed: &[f32], inputs: &mut [f32], outputs: &mut [f32]| {
+                let piece = &mut chunk[at..at + outputs.len()];
+                let bits = match alpha {
+                    Control::Constant(a) => {
+                        let a = mode.effective_alpha(a);
+                        comb_keeping_history(piece, delayed, inputs, outputs, a)
+                    }
+                    Control::PerSample(alphas) => {
+                        let alphas = &alphas[at..at + piece.len()];
+                        let limit = mode.alpha_limit();
+                        comb_keeping_history_varying(piece, delayed, alphas, limit, inputs, outputs)
+                    }
+                };
+                peak_bits = peak_bits.max(bits);
+            };
+            match mode {
+                CombMode::FeedBack => self.output_history.delayed_block(
+                    &mut self.input_history,
                     delay,
                     len,
-                    |at, delayed, outputs, inputs| {
-                        let piece = &mut chunk[at..at + outputs.len()];
-                        let bits = match alpha {
-                            Control::Constant(a) => {
-                                let a = mode.effective_alpha(a);
-                                comb_keeping_history(piece, delayed, inputs, outputs, a)
-                            }
-                            Control::PerSample(alphas) => {
-                                let alphas = &alphas[at..at + piece.len()];
-                                let limit = mode.alpha_limit();
-                                comb_keeping_history_varying(
-                                    piece, delayed, alphas, limit, inputs, outputs,
-                                )
-                            }
-                        };
-                        peak_bits = peak_bits.max(bits);
-                    },
-                );
-                offset += len;
-                continue;
+                    |at, delayed, outputs, inputs| step(at, delayed, inputs, outputs),
+                ),
+                CombMode::FeedForward => self.input_history.delayed_block(
+                    &mut self.output_history,
+                    delay,
+                    len,
+                    |at, delayed, inputs, outputs| step(at, delayed, inputs, outputs),
+                ),
             }
+            offset += len;
+        }
+        peak_bits
+    }
+
+    /// Feed-forward shorter than a vector: a chunk reaches further ahead than its delay, so
+    /// the input goes into the history first, then the delayed window is added in, then the
+    /// result goes into the output history.
+    fn run_short_feed_forward(&mut self, delay: usize, block: &mut [f32], alpha: Control) -> u32 {
+        let mode = CombMode::FeedForward;
+        let mut offset = 0;
+        let mut peak_bits = 0;
+        for chunk in block.chunks_mut(MAX_BLOCK) {
+            let len = chunk.len();
             silence_non_finite(chunk);
             self.input_history.extend(chunk, false);
-            let (older, newer) = match mode {
-                // The input history now ends with this chunk: its delayed window starts
-                // `delay + len` samples back.
-                CombMode::FeedForward => self.input_history.window(delay + len, len),
-                CombMode::FeedBack => self.output_history.window(delay, len),
-            };
+            // The input history now ends with this chunk: its delayed window starts
+            // `delay + len` samples back.
+            let (older, newer) = self.input_history.window(delay + len, len);
             let (chunk_older, chunk_newer) = chunk.split_at_mut(older.len());
             match alpha.skip(offset) {
                 Control::Constant(a) => {
@@ -464,14 +487,20 @@ impl CombChannel {
 mod tests {
     use super::*;
 
-    /// A feed-back comb with alpha gliding every sample (and beyond the 0.999 limit), moved
-    /// from a delay of 40 to 67 samples with a 100-sample crossfade, against the textbook
-    /// recursion written out plainly: `y = x + a*y[n-d]` with the alpha clamped, and inside
-    /// the fade `x + wet_from + w*(wet_to - wet_from)` with `w = k/100`. The same arithmetic
-    /// in the same order, so the block kernels must match it bit for bit, whatever the block
-    /// sizes.
+    /// A comb with alpha gliding every sample (beyond feed-back's 0.999 limit too), moved
+    /// from a delay of 40 to 67 samples with a 100-sample crossfade, in both modes, against
+    /// the textbook formulas written out plainly: `y = x + a*y[n-d]` (alpha clamped) or
+    /// `y = x + a*x[n-d]`, and inside the fade `x + wet_from + w*(wet_to - wet_from)` with
+    /// `w = k/100`. The same arithmetic in the same order, so the block kernels must match it
+    /// bit for bit, whatever the block sizes.
     #[test]
-    fn gliding_alpha_and_crossfade_match_the_plain_recursion() {
+    fn gliding_alpha_and_crossfade_match_the_plain_formulas() {
+        for mode in [CombMode::FeedBack, CombMode::FeedForward] {
+            gliding_alpha_and_crossfade_in(mode);
+        }
+    }
+
+    fn gliding_alpha_and_crossfade_in(mode: CombMode) {
         let (first, second, fade, switch_at) = (40, 67, 100, 300);
         let len = 1_000;
         let x: Vec<f32> = (0..len)
@@ -484,8 +513,12 @@ mod tests {
         let mut want = vec![0.0f32; len];
         let step = 1.0 / fade as f32;
         for n in 0..len {
-            let a = alphas[n].clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA);
-            let delayed = |d: usize| if n >= d { want[n - d] } else { 0.0 };
+            let a = mode.effective_alpha(alphas[n]);
+            let history = match mode {
+                CombMode::FeedBack => &want,
+                CombMode::FeedForward => &x,
+            };
+            let delayed = |d: usize| if n >= d { history[n - d] } else { 0.0 };
             want[n] = if n < switch_at {
                 x[n] + a * delayed(first)
             } else if n < switch_at + fade {
@@ -499,7 +532,7 @@ mod tests {
 
         for sizes in [&[1000][..], &[1, 37, 256, 3], &[300, 64, 5]] {
             let coefficients = CombCoefficients {
-                mode: CombMode::FeedBack,
+                mode,
                 delay_samples: first as f32,
                 alpha: 0.0,
             };
@@ -515,13 +548,13 @@ mod tests {
                 let end = if start < switch_at { switch_at } else { len };
                 let end = (start + size).min(end);
                 if start == switch_at {
-                    comb.set_target(CombMode::FeedBack, second as f32);
+                    comb.set_target(mode, second as f32);
                 }
                 let alpha = Control::PerSample(&alphas[start..end]);
                 comb.process(&mut got[start..end], alpha);
                 start = end;
             }
-            assert_eq!(got, want, "blocks {sizes:?}");
+            assert_eq!(got, want, "{mode:?}, blocks {sizes:?}");
         }
     }
 }

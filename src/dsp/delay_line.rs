@@ -137,27 +137,28 @@ impl DelayLine {
         self.write = (self.write + len) & self.mask;
     }
 
-    /// One block of a feed-back recursion on this line (a comb's output history), with
-    /// `inputs` (its input history: a line of the same size, pushed exactly as often) kept in
-    /// step. `step(offset, delayed, outputs, inputs)` is called on matching pieces of the
-    /// `len` samples from `delay` pushes ago (`delayed`) and of the `len` slots of each line
-    /// that the next pushes go to, which `step` fills; `offset` is the piece's position in
-    /// the block. Then the slots count as pushed. The pieces are where no range wraps around
-    /// the ring (at most three).
+    /// One block of a comb that reads this line `delay` pushes back (the output history for
+    /// feed-back, the input history for feed-forward), with `other` (the comb's other
+    /// history: a line of the same size, pushed exactly as often) kept in step.
+    /// `step(offset, delayed, slots, other_slots)` is called on matching pieces of the `len`
+    /// samples from `delay` pushes ago (`delayed`) and of the `len` slots of each line that
+    /// the next pushes go to, which `step` fills; `offset` is the piece's position in the
+    /// block. Then the slots count as pushed. The pieces are where no range wraps around the
+    /// ring (at most three).
     ///
     /// # Panics
     /// If `len > delay` (the block would read its own slots), if `delay + len` exceeds the
-    /// line, or if `inputs` is not in step.
-    pub fn feed_back_block(
+    /// line, or if `other` is not in step.
+    pub fn delayed_block(
         &mut self,
-        inputs: &mut DelayLine,
+        other: &mut DelayLine,
         delay: usize,
         len: usize,
         mut step: impl FnMut(usize, &[f32], &mut [f32], &mut [f32]),
     ) {
         let size = self.buffer.len();
         assert!(len <= delay && delay + len <= size);
-        assert!(inputs.buffer.len() == size && inputs.write == self.write);
+        assert!(other.buffer.len() == size && other.write == self.write);
         let mut done = 0;
         while done < len {
             let write = (self.write + done) & self.mask;
@@ -175,12 +176,12 @@ impl DelayLine {
                 done,
                 delayed,
                 outputs,
-                &mut inputs.buffer[write..write + piece],
+                &mut other.buffer[write..write + piece],
             );
             done += piece;
         }
         self.write = (self.write + len) & self.mask;
-        inputs.write = self.write;
+        other.write = self.write;
     }
 
     /// The `len` samples that were pushed from `delay` pushes ago onwards, oldest first, as
@@ -315,11 +316,11 @@ mod tests {
         assert_eq!(line.read(Tap::whole(3)), 0.0);
     }
 
-    /// A feed-back run block by block through `feed_back_block` equals the recursion
+    /// A feed-back run block by block through `delayed_block` equals the recursion
     /// `y[n] = x[n] + 0.5 y[n - delay]` computed plainly, over many wraps of a small ring,
     /// for delays and block lengths that put the pieces' edges everywhere.
     #[test]
-    fn feed_back_block_is_the_recursion() {
+    fn delayed_block_is_the_recursion() {
         for delay in [1, 2, 7, 64, 255, 300] {
             for block in [1, 3, 64, 255] {
                 let block = block.min(delay);
@@ -332,7 +333,7 @@ mod tests {
                 let mut got = x.clone();
                 for chunk in got.chunks_mut(block) {
                     let len = chunk.len();
-                    line.feed_back_block(&mut inputs, delay, len, |at, delayed, outputs, kept| {
+                    line.delayed_block(&mut inputs, delay, len, |at, delayed, outputs, kept| {
                         for (i, &d) in delayed.iter().enumerate() {
                             kept[i] = chunk[at + i];
                             chunk[at + i] += 0.5 * d;
