@@ -146,9 +146,10 @@ impl CombChannel {
         }
     }
 
-    /// Sets how long delay and mode changes take to crossfade, in samples.
+    /// Sets how long delay and mode changes take to crossfade, in samples (1 to `i32::MAX`,
+    /// the fade kernel's index range).
     pub fn set_fade_samples(&mut self, fade_samples: usize) {
-        self.fade_samples = fade_samples.max(1);
+        self.fade_samples = fade_samples.clamp(1, i32::MAX as usize);
     }
 
     /// Asks for a new mode and delay. The change is heard through a crossfade that starts at
@@ -460,7 +461,7 @@ impl CombChannel {
                     &alphas[at..end],
                     alpha_limits,
                     FadeWeights {
-                        first_index: first_weight_index + at,
+                        first_index: (first_weight_index + at) as i32,
                         step,
                     },
                     outputs,

@@ -23,9 +23,10 @@ pub struct Glide {
 }
 
 impl Glide {
-    /// A control at rest at `value`, whose glides will take `length_samples`.
+    /// A control at rest at `value`, whose glides will take `length_samples` (1 to
+    /// `i32::MAX`, the ramp kernel's index range).
     pub fn new(value: f32, length_samples: u32) -> Self {
-        let length = length_samples.max(1);
+        let length = length_samples.clamp(1, i32::MAX as u32);
         Self {
             from: value,
             to: value,
@@ -77,7 +78,8 @@ impl Glide {
             return Control::Constant(self.to);
         }
         let gliding = values.len().min((self.length - self.done) as usize);
-        kernels::ramp(&mut values[..gliding], self.from, self.step, self.done + 1);
+        let first_index = (self.done + 1) as i32;
+        kernels::ramp(&mut values[..gliding], self.from, self.step, first_index);
         self.done += gliding as u32;
         if self.done == self.length && gliding > 0 {
             values[gliding - 1] = self.to;

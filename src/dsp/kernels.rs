@@ -128,10 +128,10 @@ multiversion! {
 
 multiversion! {
     /// `values[i] = from + step * (first_index + i)`: a linear ramp, each value computed from
-    /// its index rather than from the one before.
-    pub fn ramp(values: &mut [f32], from: f32, step: f32, first_index: u32) {
+    /// its index rather than from the one before. (`i32`, as in [`FadeWeights`].)
+    pub fn ramp(values: &mut [f32], from: f32, step: f32, first_index: i32) {
         for (i, value) in values.iter_mut().enumerate() {
-            *value = from + step * (first_index + i as u32) as f32;
+            *value = from + step * (first_index + i as i32) as f32;
         }
     }
 }
@@ -186,7 +186,7 @@ multiversion! {
         for (i, ((y, ((&from, &to), &a)), output)) in block.iter_mut().zip(paths).zip(outputs).enumerate() {
             let wet_from = a.clamp(-limit_from, limit_from) * from;
             let wet_to = a.clamp(-limit_to, limit_to) * to;
-            let weight_to = (weights.first_index + i) as f32 * weights.step;
+            let weight_to = (weights.first_index + i as i32) as f32 * weights.step;
             *y = finite_or_zero(*y) + wet_from + weight_to * (wet_to - wet_from);
             *output = finite_or_zero(*y);
             largest = largest.max(magnitude_bits(*y));
@@ -238,10 +238,12 @@ multiversion! {
 }
 
 /// The weights of a linear crossfade over one call: sample `i` gets
-/// `(first_index + i) * step` of the voicing faded to.
+/// `(first_index + i) * step` of the voicing faded to. The index is an `i32` because every
+/// vector unit converts those to floats in one instruction; 64-bit or unsigned indices would
+/// be converted one lane at a time (a fade is far shorter than 2^31 samples).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FadeWeights {
-    pub first_index: usize,
+    pub first_index: i32,
     pub step: f32,
 }
 
