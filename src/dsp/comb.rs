@@ -210,10 +210,12 @@ impl CombChannel {
     fn run_steady(&mut self, block: &mut [f32], alpha: Control) -> u32 {
         let Voicing { mode, tap } = self.current;
         match tap.whole_samples() {
-            // Feed-forward reads only inputs, so whole blocks vectorise at any delay;
-            // feed-back needs its delay to be at least a vector long.
-            Some(delay) if mode == CombMode::FeedForward || delay >= MAX_LANES => {
-                self.run_blocks(mode, delay, block, alpha)
+            // Whole-sample delays run a block at a time on the vector kernels. Feed-forward
+            // reads only inputs, so it vectorises at any delay; feed-back needs its delay to
+            // be at least a vector long.
+            Some(delay) if delay >= MAX_LANES => self.run_one_pass(mode, delay, block, alpha),
+            Some(delay) if mode == CombMode::FeedForward => {
+                self.run_short_feed_forward(delay, block, alpha)
             }
             _ => {
                 silence_non_finite(block);
@@ -223,27 +225,11 @@ impl CombChannel {
         }
     }
 
-    /// A whole-sample delay, a block at a time on the vector kernels. The arithmetic per
-    /// sample is the same as [`run`](Self::run)'s, so both give bit-identical output.
-    fn run_blocks(
-        &mut self,
-        mode: CombMode,
-        delay: usize,
-        block: &mut [f32],
-        alpha: Control,
-    ) -> u32 {
-        if delay >= MAX_LANES {
-            self.run_one_pass(mode, delay, block, alpha)
-        } else {
-            debug_assert_eq!(mode, CombMode::FeedForward);
-            self.run_short_feed_forward(delay, block, alpha)
-        }
-    }
-
     /// Delays of at least a vector, in either mode: one pass per chunk keeps the input, adds
     /// the delayed history, keeps the result and notes the peak. A chunk reaches at most
     /// `delay` samples ahead, so that it never reads the slots it writes (feed-back reads its
-    /// own output).
+    /// own output). The arithmetic per sample is the same as [`run`](Self::run)'s, so both
+    /// give bit-identical output.
     fn run_one_pass(
         &mut self,
         mode: CombMode,

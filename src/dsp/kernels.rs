@@ -168,9 +168,9 @@ multiversion! {
     /// `block[i] = x + wet_from + weight_i * (wet_to - wet_from)`, with the input
     /// `x = block[i]` (NaN and infinities taken as silence), each path's delayed sample
     /// scaled by `alphas[i]` clamped to that voicing's limit (`wet_from = a_from * from[i]`),
-    /// and the linear crossfade weight `weight_i` of [`FadeWeights`]. The
-    /// result is kept in `outputs[i]`, with NaN and infinities stored as 0 there. Returns the
-    /// bits of the largest output magnitude, as [`peak_magnitude_bits`] would.
+    /// and the linear crossfade weight `weight_i` of [`FadeWeights`]. The result is kept in
+    /// `outputs[i]`, with NaN and infinities stored as 0 there. Returns the bits of the
+    /// largest output magnitude, as [`peak_magnitude_bits`] would.
     pub fn crossfade_keeping_output(
         block: &mut [f32],
         from: &[f32],
