@@ -10,7 +10,9 @@ mod harness;
 
 use std::sync::Arc;
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use harness::{Harness, PluginHarness};
 use nice_plug::prelude::*;
 
@@ -84,23 +86,28 @@ impl Plugin for GainPlugin {
     }
 }
 
-/// One second of stereo noise-like audio, processed in `block`-sized calls; `automate` runs
-/// before every block.
+/// One second of stereo noise-like audio, processed in `block`-sized calls the way a host
+/// drives a plugin: each block is copied into the host's own buffer, which the plugin then
+/// processes in place (what nice-plug's wrappers do when the host gives separate input and
+/// output buffers). `automate` runs before every block.
 fn run_second<P: Plugin>(
     harness: &mut PluginHarness<P>,
-    audio: &mut [Vec<f32>; 2],
+    audio: &[Vec<f32>; 2],
+    host_buffer: &mut [Vec<f32>; 2],
     block: usize,
     mut automate: impl FnMut(&mut PluginHarness<P>, usize),
 ) {
     let [left, right] = audio;
-    for (index, (l, r)) in left
-        .chunks_mut(block)
-        .zip(right.chunks_mut(block))
-        .enumerate()
-    {
+    let [host_left, host_right] = host_buffer;
+    for (index, (l, r)) in left.chunks(block).zip(right.chunks(block)).enumerate() {
         automate(harness, index);
-        harness.process(&mut [l, r]);
+        let host_left = &mut host_left[..l.len()];
+        let host_right = &mut host_right[..r.len()];
+        host_left.copy_from_slice(l);
+        host_right.copy_from_slice(r);
+        harness.process(&mut [host_left, host_right]);
     }
+    black_box(host_buffer);
 }
 
 fn audio() -> [Vec<f32>; 2] {
@@ -115,38 +122,32 @@ fn audio() -> [Vec<f32>; 2] {
 fn process(c: &mut Criterion) {
     let mut group = c.benchmark_group("one second of stereo at 48 kHz");
     group.throughput(Throughput::Elements(SR as u64));
+    let audio = audio();
     for block in BLOCK_SIZES {
-        // Each iteration gets a fresh copy of the input (not timed), so the feed-back never
-        // processes its own output over and over.
+        let mut host_buffer = [vec![0.0; block], vec![0.0; block]];
         let mut gain = PluginHarness::<GainPlugin>::new(SR, 2, block);
         group.bench_function(format!("block {block:>4}, gain pass-through"), |b| {
-            b.iter_batched_ref(
-                audio,
-                |audio| run_second(&mut gain, audio, block, |_, _| ()),
-                BatchSize::LargeInput,
-            )
+            b.iter(|| run_second(&mut gain, &audio, &mut host_buffer, block, |_, _| ()))
         });
         let mut comb = Harness::new(SR, 2, block);
         group.bench_function(format!("block {block:>4}, PrimeComb static"), |b| {
-            b.iter_batched_ref(
-                audio,
-                |audio| run_second(&mut comb, audio, block, |_, _| ()),
-                BatchSize::LargeInput,
-            )
+            b.iter(|| run_second(&mut comb, &audio, &mut host_buffer, block, |_, _| ()))
         });
         let mut automated = Harness::new(SR, 2, block);
         group.bench_function(format!("block {block:>4}, PrimeComb automated"), |b| {
-            b.iter_batched_ref(
-                audio,
-                |audio| {
-                    run_second(&mut automated, audio, block, |h, index| {
+            b.iter(|| {
+                run_second(
+                    &mut automated,
+                    &audio,
+                    &mut host_buffer,
+                    block,
+                    |h, index| {
                         let t = (index % 100) as f32 / 100.0;
                         h.set("alpha", 0.9 - 0.5 * t);
                         h.set("tau", 5.0 + 3.0 * t);
-                    })
-                },
-                BatchSize::LargeInput,
-            )
+                    },
+                )
+            })
         });
     }
     group.finish();

@@ -4,8 +4,8 @@
 use super::control::Control;
 use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
 use super::kernels::{
-    FadeWeights, MAX_LANES, add_scaled, add_scaled_varying, comb_keeping_history,
-    comb_keeping_history_varying, crossfade_keeping_output, finite_or_zero, peak_magnitude_bits,
+    FadeWeights, MAX_LANES, add_scaled, add_scaled_varying, comb_in_ring, comb_in_ring_varying,
+    crossfade_keeping_output, finite_or_zero, peak_magnitude_bits,
 };
 use super::safety::silence_non_finite;
 
@@ -225,11 +225,11 @@ impl CombChannel {
         }
     }
 
-    /// Delays of at least a vector, in either mode: one pass per chunk keeps the input, adds
-    /// the delayed history, keeps the result and notes the peak. A chunk reaches at most
-    /// `delay` samples ahead, so that it never reads the slots it writes (feed-back reads its
-    /// own output). The arithmetic per sample is the same as [`run`](Self::run)'s, so both
-    /// give bit-identical output.
+    /// Delays of at least a vector, in either mode: one pass keeps the input, adds the
+    /// delayed history, keeps the result and notes the peak. The pass may read what it wrote
+    /// itself a delay earlier (feed-back reads its own output), so a block is not split at
+    /// the delay. The arithmetic per sample is the same as [`run`](Self::run)'s, so both give
+    /// bit-identical output.
     fn run_one_pass(
         &mut self,
         mode: CombMode,
@@ -237,40 +237,30 @@ impl CombChannel {
         block: &mut [f32],
         alpha: Control,
     ) -> u32 {
+        let feedback = mode == CombMode::FeedBack;
+        let (read_line, other_line) = if feedback {
+            (&mut self.output_history, &mut self.input_history)
+        } else {
+            (&mut self.input_history, &mut self.output_history)
+        };
         let mut offset = 0;
         let mut peak_bits = 0;
-        for chunk in block.chunks_mut(delay.min(MAX_BLOCK)) {
+        for chunk in block.chunks_mut(MAX_BLOCK) {
             let len = chunk.len();
             let alpha = alpha.skip(offset);
-            let mut step = |at: usize, delayed: &[f32], inputs: &mut [f32], outputs: &mut [f32]| {
-                let piece = &mut chunk[at..at + outputs.len()];
+            read_line.comb_block(other_line, delay, len, |at, ring, other| {
+                let piece = &mut chunk[at..at + other.len()];
                 let bits = match alpha {
                     Control::Constant(a) => {
-                        let a = mode.effective_alpha(a);
-                        comb_keeping_history(piece, delayed, inputs, outputs, a)
+                        comb_in_ring(piece, ring, other, mode.effective_alpha(a), feedback)
                     }
                     Control::PerSample(alphas) => {
-                        let alphas = &alphas[at..at + piece.len()];
-                        let limit = mode.alpha_limit();
-                        comb_keeping_history_varying(piece, delayed, alphas, limit, inputs, outputs)
+                        let (alphas, limit) = (&alphas[at..], mode.alpha_limit());
+                        comb_in_ring_varying(piece, ring, other, alphas, limit, feedback)
                     }
                 };
                 peak_bits = peak_bits.max(bits);
-            };
-            match mode {
-                CombMode::FeedBack => self.output_history.delayed_block(
-                    &mut self.input_history,
-                    delay,
-                    len,
-                    |at, delayed, outputs, inputs| step(at, delayed, inputs, outputs),
-                ),
-                CombMode::FeedForward => self.input_history.delayed_block(
-                    &mut self.output_history,
-                    delay,
-                    len,
-                    |at, delayed, inputs, outputs| step(at, delayed, inputs, outputs),
-                ),
-            }
+            });
             offset += len;
         }
         peak_bits

@@ -1,6 +1,6 @@
 //! A ring buffer of past samples, sized once, read at whole or fractional delays.
 
-use super::kernels;
+use super::kernels::{self, MAX_LANES, RingPiece};
 
 /// A delay expressed in samples, split once into its whole and fractional parts so that the
 /// per-sample read does not redo the split.
@@ -140,44 +140,44 @@ impl DelayLine {
     /// One block of a comb that reads this line `delay` pushes back (the output history for
     /// feed-back, the input history for feed-forward), with `other` (the comb's other
     /// history: a line of the same size, pushed exactly as often) kept in step.
-    /// `step(offset, delayed, slots, other_slots)` is called on matching pieces of the `len`
-    /// samples from `delay` pushes ago (`delayed`) and of the `len` slots of each line that
-    /// the next pushes go to, which `step` fills; `offset` is the piece's position in the
-    /// block. Then the slots count as pushed. The pieces are where no range wraps around the
-    /// ring (at most three).
+    /// `step(offset, piece, other_slots)` is called on the block's pieces in order: `piece`
+    /// is the stretch of this ring holding both the piece's delayed samples and the slots its
+    /// next pushes go to (see [`RingPiece`]), `other_slots` the matching slots of `other`,
+    /// and `offset` the piece's position in the block; `step` fills both. Then the slots
+    /// count as pushed. The block is split only where the ring wraps, so a block is usually
+    /// one piece, however short the delay.
     ///
     /// # Panics
-    /// If `len > delay` (the block would read its own slots), if `delay + len` exceeds the
-    /// line, or if `other` is not in step.
-    pub fn delayed_block(
+    /// If `delay` is under [`MAX_LANES`] or beyond [`max_delay_samples`](Self::max_delay_samples),
+    /// if `len` exceeds [`MAX_BLOCK`], or if `other` is not in step.
+    pub fn comb_block(
         &mut self,
         other: &mut DelayLine,
         delay: usize,
         len: usize,
-        mut step: impl FnMut(usize, &[f32], &mut [f32], &mut [f32]),
+        mut step: impl FnMut(usize, RingPiece, &mut [f32]),
     ) {
         let size = self.buffer.len();
-        assert!(len <= delay && delay + len <= size);
+        assert!((MAX_LANES..=self.max_delay_samples()).contains(&delay) && len <= MAX_BLOCK);
         assert!(other.buffer.len() == size && other.write == self.write);
         let mut done = 0;
         while done < len {
             let write = (self.write + done) & self.mask;
             let read = write.wrapping_sub(delay) & self.mask;
             let piece = (len - done).min(size - read).min(size - write);
-            // The two ranges are disjoint: `delay` apart one way, `size - delay` the other.
-            let (delayed, outputs) = if read < write {
-                let (before, from_write) = self.buffer.split_at_mut(write);
-                (&before[read..read + piece], &mut from_write[..piece])
+            // Reads trail writes by `delay`, or, where the delay reaches back across the
+            // ring's end, lead them by `size - delay`, which is more than `MAX_BLOCK`.
+            let (start, end) = if read < write {
+                (read, write + piece)
             } else {
-                let (before, from_read) = self.buffer.split_at_mut(read);
-                (&from_read[..piece], &mut before[write..write + piece])
+                (write, read + piece)
             };
-            step(
-                done,
-                delayed,
-                outputs,
-                &mut other.buffer[write..write + piece],
-            );
+            let ring = RingPiece {
+                ring: &mut self.buffer[start..end],
+                read: read - start,
+                write: write - start,
+            };
+            step(done, ring, &mut other.buffer[write..write + piece]);
             done += piece;
         }
         self.write = (self.write + len) & self.mask;
@@ -316,14 +316,14 @@ mod tests {
         assert_eq!(line.read(Tap::whole(3)), 0.0);
     }
 
-    /// A feed-back run block by block through `delayed_block` equals the recursion
+    /// A feed-back run block by block through `comb_block` equals the recursion
     /// `y[n] = x[n] + 0.5 y[n - delay]` computed plainly, over many wraps of a small ring,
-    /// for delays and block lengths that put the pieces' edges everywhere.
+    /// for delays shorter and longer than the blocks and block lengths that put the pieces'
+    /// edges everywhere; the other line keeps the inputs.
     #[test]
-    fn delayed_block_is_the_recursion() {
-        for delay in [1, 2, 7, 64, 255, 300] {
-            for block in [1, 3, 64, 255] {
-                let block = block.min(delay);
+    fn comb_block_is_the_recursion() {
+        for delay in [16, 17, 64, 255, 300] {
+            for block in [1, 3, 64, 255, 256] {
                 let (mut line, mut inputs) = (DelayLine::new(delay), DelayLine::new(delay));
                 let x: Vec<f32> = (0..5_000).map(|n| ((n * 37 % 101) as f32) - 50.0).collect();
                 let mut want = x.clone();
@@ -333,11 +333,13 @@ mod tests {
                 let mut got = x.clone();
                 for chunk in got.chunks_mut(block) {
                     let len = chunk.len();
-                    line.delayed_block(&mut inputs, delay, len, |at, delayed, outputs, kept| {
-                        for (i, &d) in delayed.iter().enumerate() {
-                            kept[i] = chunk[at + i];
-                            chunk[at + i] += 0.5 * d;
-                            outputs[i] = chunk[at + i];
+                    line.comb_block(&mut inputs, delay, len, |at, piece, kept| {
+                        let RingPiece { ring, read, write } = piece;
+                        // One sample at a time, in order: what a vector kernel must equal.
+                        for (i, kept) in kept.iter_mut().enumerate() {
+                            *kept = chunk[at + i];
+                            chunk[at + i] += 0.5 * ring[read + i];
+                            ring[write + i] = chunk[at + i];
                         }
                     });
                 }

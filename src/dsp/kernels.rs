@@ -195,46 +195,174 @@ multiversion! {
     }
 }
 
+/// A stretch of a comb's history ring that one call both reads and writes: sample `i` of
+/// the block reads its delayed sample from `ring[read + i]` and is kept in `ring[write + i]`.
+/// Either the reads run at least a vector behind the writes (`read + MAX_LANES <= write`),
+/// so a vector only reads slots that earlier vectors or earlier calls wrote, even when the
+/// delay is shorter than the block; or they run wholly ahead of them (`read >= write + len`,
+/// where the delay reaches back across the ring's end).
+#[derive(Debug)]
+pub struct RingPiece<'a> {
+    pub ring: &'a mut [f32],
+    pub read: usize,
+    pub write: usize,
+}
+
 multiversion! {
-    /// One pass of a comb over matching pieces: the input `block[i]` (NaN and infinities
-    /// taken as silence) kept in `inputs[i]`, then `block[i] = input + alpha * delayed[i]`,
-    /// and the result kept in `outputs[i]`, with NaN and infinities stored as 0 there.
-    /// Returns the bits of the largest output magnitude, as [`peak_magnitude`] would, so
+    /// One pass of a comb over a block: the input `block[i]` (NaN and infinities taken as
+    /// silence), then `block[i] = input + alpha * ring[read + i]`. The ring keeps the
+    /// outputs when `feedback` is set (the comb reads its own past output), the inputs
+    /// otherwise; `other` keeps the rest. Outputs are kept with NaN and infinities stored as
+    /// 0. Returns the bits of the largest output magnitude, as [`peak_magnitude`] would, so
     /// that no second pass is needed to find out whether the limiter has work.
-    pub fn comb_keeping_history(
+    ///
+    /// # Panics
+    /// If `other` is shorter than `block`, or `ring` does not fit the pattern of
+    /// [`RingPiece`].
+    pub fn comb_in_ring(
         block: &mut [f32],
-        delayed: &[f32],
-        inputs: &mut [f32],
-        outputs: &mut [f32],
-        alpha: f32
+        ring: RingPiece,
+        other: &mut [f32],
+        alpha: f32,
+        feedback: bool
     ) -> u32 {
-        let slots = inputs.iter_mut().zip(outputs.iter_mut());
-        let mut largest = 0u32;
-        for ((y, &d), (input, output)) in block.iter_mut().zip(delayed).zip(slots) {
-            largest = largest.max(comb_step(y, d, alpha, input, output));
+        let alpha = SteadyAlpha(alpha);
+        if feedback {
+            comb_in_ring_with::<true>(block, ring, other, alpha)
+        } else {
+            comb_in_ring_with::<false>(block, ring, other, alpha)
         }
-        largest
     }
 }
 
 multiversion! {
-    /// [`comb_keeping_history`] with an alpha per sample (gliding), each clamped to
+    /// [`comb_in_ring`] with an alpha per sample (gliding), each clamped to
     /// `[-limit, limit]`.
-    pub fn comb_keeping_history_varying(
+    ///
+    /// # Panics
+    /// As [`comb_in_ring`], and if `alphas` is shorter than `block`.
+    pub fn comb_in_ring_varying(
         block: &mut [f32],
-        delayed: &[f32],
+        ring: RingPiece,
+        other: &mut [f32],
         alphas: &[f32],
         limit: f32,
-        inputs: &mut [f32],
-        outputs: &mut [f32]
+        feedback: bool
     ) -> u32 {
-        let slots = inputs.iter_mut().zip(outputs.iter_mut());
-        let mut largest = 0u32;
-        for (((y, &d), &a), (input, output)) in block.iter_mut().zip(delayed).zip(alphas).zip(slots) {
-            largest = largest.max(comb_step(y, d, a.clamp(-limit, limit), input, output));
+        let alpha = GlidingAlpha {
+            alphas: &alphas[..block.len()],
+            limit,
+        };
+        if feedback {
+            comb_in_ring_with::<true>(block, ring, other, alpha)
+        } else {
+            comb_in_ring_with::<false>(block, ring, other, alpha)
         }
-        largest
     }
+}
+
+/// Where a kernel's alphas come from: one per sample, already clamped. A trait rather than
+/// closures, because closures do not take on the vector unit of the kernel they are used in
+/// and are then called instead of inlined.
+trait AlphaSource {
+    /// The alpha of sample `i`.
+    fn at(&self, i: usize) -> f32;
+    /// The alphas of the whole vector starting at sample `start`.
+    fn vector(&self, start: usize) -> [f32; MAX_LANES];
+}
+
+/// One alpha for every sample.
+struct SteadyAlpha(f32);
+
+impl AlphaSource for SteadyAlpha {
+    #[inline(always)]
+    fn at(&self, _: usize) -> f32 {
+        self.0
+    }
+
+    #[inline(always)]
+    fn vector(&self, _: usize) -> [f32; MAX_LANES] {
+        [self.0; MAX_LANES]
+    }
+}
+
+/// An alpha per sample, each clamped to `[-limit, limit]`.
+struct GlidingAlpha<'a> {
+    alphas: &'a [f32],
+    limit: f32,
+}
+
+impl AlphaSource for GlidingAlpha<'_> {
+    #[inline(always)]
+    fn at(&self, i: usize) -> f32 {
+        self.alphas[i].clamp(-self.limit, self.limit)
+    }
+
+    #[inline(always)]
+    fn vector(&self, start: usize) -> [f32; MAX_LANES] {
+        let mut vector: [f32; MAX_LANES] = self.alphas[start..][..MAX_LANES].try_into().unwrap();
+        for a in &mut vector {
+            *a = a.clamp(-self.limit, self.limit);
+        }
+        vector
+    }
+}
+
+/// The loop of [`comb_in_ring`], a vector at a time: a vector's delayed samples are loaded
+/// before any of its results is stored, and vectors go in order, so with the reads at least
+/// a vector behind the writes every read sees what the recursion needs. The largest
+/// magnitude is kept per lane and folded at the end.
+#[inline(always)]
+fn comb_in_ring_with<const FEEDBACK: bool>(
+    block: &mut [f32],
+    ring: RingPiece,
+    other: &mut [f32],
+    alphas: impl AlphaSource,
+) -> u32 {
+    let RingPiece { ring, read, write } = ring;
+    let len = block.len();
+    let other = &mut other[..len];
+    assert!(read.max(write) <= ring.len() && len <= ring.len() - read.max(write));
+    assert!(read + MAX_LANES <= write || read >= write + len);
+    let mut largest = [0u32; MAX_LANES];
+    let vectors = block
+        .chunks_exact_mut(MAX_LANES)
+        .zip(other.chunks_exact_mut(MAX_LANES));
+    for (index, (samples, kept_in_other)) in vectors.enumerate() {
+        let start = index * MAX_LANES;
+        let delayed: [f32; MAX_LANES] = ring[read + start..][..MAX_LANES].try_into().unwrap();
+        let kept_in_ring = &mut ring[write + start..][..MAX_LANES];
+        let alphas = alphas.vector(start);
+        for lane in 0..MAX_LANES {
+            let (y, kept) = comb_sample::<FEEDBACK>(samples[lane], alphas[lane], delayed[lane]);
+            samples[lane] = y;
+            (kept_in_ring[lane], kept_in_other[lane]) = kept;
+            largest[lane] = largest[lane].max(magnitude_bits(y));
+        }
+    }
+    let done = len - len % MAX_LANES;
+    for i in done..len {
+        let (y, kept) = comb_sample::<FEEDBACK>(block[i], alphas.at(i), ring[read + i]);
+        block[i] = y;
+        (ring[write + i], other[i]) = kept;
+        largest[0] = largest[0].max(magnitude_bits(y));
+    }
+    largest.into_iter().max().unwrap_or(0)
+}
+
+/// One sample of a comb: the output `x + alpha * delayed` (a non-finite input taken as
+/// silence) and what the two histories keep, the ring's first: outputs for feed-back, inputs
+/// otherwise, outputs stored with NaN and infinities as 0.
+#[inline(always)]
+fn comb_sample<const FEEDBACK: bool>(input: f32, alpha: f32, delayed: f32) -> (f32, (f32, f32)) {
+    let x = finite_or_zero(input);
+    let y = x + alpha * delayed;
+    let kept = if FEEDBACK {
+        (finite_or_zero(y), x)
+    } else {
+        (x, finite_or_zero(y))
+    };
+    (y, kept)
 }
 
 /// The weights of a linear crossfade over one call: sample `i` gets
@@ -245,16 +373,6 @@ multiversion! {
 pub struct FadeWeights {
     pub first_index: i32,
     pub step: f32,
-}
-
-/// One sample of [`comb_keeping_history`]; returns the output's magnitude bits.
-#[inline(always)]
-fn comb_step(y: &mut f32, delayed: f32, alpha: f32, input: &mut f32, output: &mut f32) -> u32 {
-    let x = finite_or_zero(*y);
-    *input = x;
-    *y = x + alpha * delayed;
-    *output = finite_or_zero(*y);
-    magnitude_bits(*y)
 }
 
 /// What the comb's histories store of a sample: NaN or infinity from bad input would
@@ -319,6 +437,59 @@ mod tests {
         assert!(["SSE2", "AVX2", "AVX-512", "baseline"].contains(&simd_name()));
     }
 
+    /// The ring kernels equal the textbook loops when the delay is shorter than the block
+    /// (a vector reads what the vectors before it wrote), at every delay from one vector to
+    /// past two and lengths that leave remainders; both histories keep what they should.
+    #[test]
+    fn ring_kernels_equal_the_plain_recursion() {
+        let x: Vec<f32> = (0..300)
+            .map(|n| ((n * 37 % 101) as f32 - 50.0) / 64.0)
+            .collect();
+        let alphas: Vec<f32> = (0..300).map(|n| 1.2 - n as f32 / 150.0).collect();
+        for delay in MAX_LANES..=40 {
+            for len in [0, 1, 15, 16, 17, 33, 100, 256] {
+                for feedback in [true, false] {
+                    for varying in [false, true] {
+                        let limit = 0.9;
+                        let alpha_at = |n: usize| match varying {
+                            true => alphas[n].clamp(-limit, limit),
+                            false => 0.7,
+                        };
+                        // The history before the block, then the block: y = x + a * h[n - delay].
+                        let past: Vec<f32> = (0..delay).map(|n| n as f32 / 8.0).collect();
+                        let mut history = past.clone();
+                        let mut want = Vec::new();
+                        for n in 0..len {
+                            let y = x[n] + alpha_at(n) * history[n];
+                            history.push(if feedback { y } else { x[n] });
+                            want.push(y);
+                        }
+                        let mut ring = past.clone();
+                        ring.resize(delay + len, f32::NAN);
+                        let (mut block, mut other) = (x[..len].to_vec(), vec![f32::NAN; len]);
+                        let piece = RingPiece {
+                            ring: &mut ring,
+                            read: 0,
+                            write: delay,
+                        };
+                        let peak = match varying {
+                            true => comb_in_ring_varying(
+                                &mut block, piece, &mut other, &alphas, limit, feedback,
+                            ),
+                            false => comb_in_ring(&mut block, piece, &mut other, 0.7, feedback),
+                        };
+                        let case = format!("delay {delay}, len {len}, feed-back {feedback}");
+                        assert_eq!(block, want, "{case}");
+                        assert_eq!(ring, history, "{case}");
+                        let other_want = if feedback { &x[..len] } else { &want[..] };
+                        assert_eq!(other, other_want, "{case}");
+                        assert_eq!(peak, peak_magnitude_bits(&want), "{case}");
+                    }
+                }
+            }
+        }
+    }
+
     /// `peak_magnitude(block) <= limit` agrees with `|x| <= limit` sample by sample, at the
     /// edges that matter: the limit itself, the next float up, negative values, infinities,
     /// NaNs of either sign anywhere in a block. The fused comb kernel reports the same peak.
@@ -346,10 +517,14 @@ mod tests {
                     "{value} at {position}"
                 );
                 let mut output = block.clone();
-                let zeros = vec![0.0; 40];
-                let (mut inputs, mut outputs) = (vec![0.0; 40], vec![0.0; 40]);
-                let peak =
-                    comb_keeping_history(&mut output, &zeros, &mut inputs, &mut outputs, 0.5);
+                // Silent delayed samples: the reads run ahead of the writes here.
+                let (mut ring, mut inputs) = (vec![0.0; 80], vec![0.0; 40]);
+                let ring = RingPiece {
+                    ring: &mut ring,
+                    read: 40,
+                    write: 0,
+                };
+                let peak = comb_in_ring(&mut output, ring, &mut inputs, 0.5, true);
                 let finite_within = value.is_finite() && value.abs() <= 1.0;
                 assert_eq!(
                     f32::from_bits(peak) <= 1.0,
