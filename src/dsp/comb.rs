@@ -243,26 +243,20 @@ impl CombChannel {
         } else {
             (&mut self.input_history, &mut self.output_history)
         };
-        let mut offset = 0;
         let mut peak_bits = 0;
-        for chunk in block.chunks_mut(MAX_BLOCK) {
-            let len = chunk.len();
-            let alpha = alpha.skip(offset);
-            read_line.comb_block(other_line, delay, len, |at, ring, other| {
-                let piece = &mut chunk[at..at + other.len()];
-                let bits = match alpha {
-                    Control::Constant(a) => {
-                        comb_in_ring(piece, ring, other, mode.effective_alpha(a), feedback)
-                    }
-                    Control::PerSample(alphas) => {
-                        let (alphas, limit) = (&alphas[at..], mode.alpha_limit());
-                        comb_in_ring_varying(piece, ring, other, alphas, limit, feedback)
-                    }
-                };
-                peak_bits = peak_bits.max(bits);
-            });
-            offset += len;
-        }
+        read_line.comb_block(other_line, delay, block.len(), |at, ring, other| {
+            let piece = &mut block[at..at + other.len()];
+            let bits = match alpha {
+                Control::Constant(a) => {
+                    comb_in_ring(piece, ring, other, mode.effective_alpha(a), feedback)
+                }
+                Control::PerSample(alphas) => {
+                    let (alphas, limit) = (&alphas[at..], mode.alpha_limit());
+                    comb_in_ring_varying(piece, ring, other, alphas, limit, feedback)
+                }
+            };
+            peak_bits = peak_bits.max(bits);
+        });
         peak_bits
     }
 

@@ -53,7 +53,7 @@ impl Tap {
 /// The most samples a block operation ([`DelayLine::extend`], [`DelayLine::window`]) moves at
 /// once. The line keeps this much room beyond its longest delay, so that a block written
 /// ahead never overwrites the oldest samples a delayed window still has to read.
-pub const MAX_BLOCK: usize = 256;
+pub const MAX_BLOCK: usize = 512;
 
 /// A power-of-two ring buffer: indices wrap with a mask instead of a division.
 #[derive(Debug, Clone, Default)]
@@ -144,12 +144,12 @@ impl DelayLine {
     /// is the stretch of this ring holding both the piece's delayed samples and the slots its
     /// next pushes go to (see [`RingPiece`]), `other_slots` the matching slots of `other`,
     /// and `offset` the piece's position in the block; `step` fills both. Then the slots
-    /// count as pushed. The block is split only where the ring wraps, so a block is usually
-    /// one piece, however short the delay.
+    /// count as pushed. The block is split only where the ring wraps and every
+    /// [`MAX_BLOCK`] samples, so a host's block is usually one piece, however short the delay.
     ///
     /// # Panics
     /// If `delay` is under [`MAX_LANES`] or beyond [`max_delay_samples`](Self::max_delay_samples),
-    /// if `len` exceeds [`MAX_BLOCK`], or if `other` is not in step.
+    /// or if `other` is not in step.
     pub fn comb_block(
         &mut self,
         other: &mut DelayLine,
@@ -158,13 +158,13 @@ impl DelayLine {
         mut step: impl FnMut(usize, RingPiece, &mut [f32]),
     ) {
         let size = self.buffer.len();
-        assert!((MAX_LANES..=self.max_delay_samples()).contains(&delay) && len <= MAX_BLOCK);
+        assert!((MAX_LANES..=self.max_delay_samples()).contains(&delay));
         assert!(other.buffer.len() == size && other.write == self.write);
         let mut done = 0;
         while done < len {
             let write = (self.write + done) & self.mask;
             let read = write.wrapping_sub(delay) & self.mask;
-            let piece = (len - done).min(size - read).min(size - write);
+            let piece = (len - done).min(size - read).min(size - write).min(MAX_BLOCK);
             // Reads trail writes by `delay`, or, where the delay reaches back across the
             // ring's end, lead them by `size - delay`, which is more than `MAX_BLOCK`.
             let (start, end) = if read < write {
@@ -323,7 +323,7 @@ mod tests {
     #[test]
     fn comb_block_is_the_recursion() {
         for delay in [16, 17, 64, 255, 300] {
-            for block in [1, 3, 64, 255, 256] {
+            for block in [1, 3, 64, 255, 512, 1500] {
                 let (mut line, mut inputs) = (DelayLine::new(delay), DelayLine::new(delay));
                 let x: Vec<f32> = (0..5_000).map(|n| ((n * 37 % 101) as f32) - 50.0).collect();
                 let mut want = x.clone();
