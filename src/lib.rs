@@ -68,8 +68,8 @@ pub struct PrimeComb {
     glides: ControlGlides,
     /// Prime delay tables from the background pool.
     tables: TableReceiver,
-    /// The channel delays last computed, and what they were computed from.
-    delays: (Option<DelayRequest>, [f32; 2]),
+    /// The channel delays the combs were last pointed at, and what they were computed from.
+    targets: (Option<TargetRequest>, [f32; 2]),
     /// The tail last reported, in samples, and the comb it was computed for.
     tail: Option<(CombCoefficients, u32)>,
     /// Samples and levels for the editor's displays, fed while the editor is open.
@@ -78,10 +78,11 @@ pub struct PrimeComb {
     editor_state: Arc<EguiEditorState>,
 }
 
-/// What the channel delays depend on (the table, once there, does not change while active).
+/// What the combs' targets depend on (the table, once there, does not change while active).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct DelayRequest {
-    delay_samples: f32,
+struct TargetRequest {
+    mode: CombMode,
+    tau_ms: f32,
     spread: f32,
     snapped: bool,
 }
@@ -172,7 +173,7 @@ impl Default for PrimeComb {
             combs: Vec::new(),
             scratch: BlockScratch::default(),
             tables,
-            delays: (None, [0.0; 2]),
+            targets: (None, [0.0; 2]),
             tail: None,
             monitor: Arc::default(),
             editor_state: editor::default_state(),
@@ -191,29 +192,31 @@ impl PrimeComb {
         }
     }
 
-    /// Points every channel's comb at its delay: tau spread apart and snapped to primes as the
-    /// parameters say, and unsnapped until the pool has delivered this rate's table.
-    /// Returns the longest channel delay. Lock-free and allocation-free; the lookups are
-    /// redone only when something they depend on changed.
-    fn retarget_combs(&mut self, coefficients: CombCoefficients) -> f32 {
+    /// Points every channel's comb at the mode and its delay: tau spread apart and snapped to
+    /// primes as the parameters say, and unsnapped until the pool has delivered this rate's
+    /// table. Returns the longest channel delay. Lock-free and allocation-free; the combs are
+    /// retargeted only when something their targets depend on changed.
+    fn retarget_combs(&mut self) -> f32 {
         let table = self.tables.poll(self.sample_rate);
         let primes = table
             .filter(|_| self.params.prime_snap.value())
             .map(|table| table as &dyn PrimeLookup);
-        let request = DelayRequest {
-            delay_samples: coefficients.delay_samples,
+        let request = TargetRequest {
+            mode: self.params.mode.value().into(),
+            tau_ms: self.params.tau_ms.value(),
             spread: self.params.spread.value(),
             snapped: primes.is_some(),
         };
-        if self.delays.0 != Some(request) {
+        if self.targets.0 != Some(request) {
+            let delay_samples = tau_samples(request.tau_ms, self.sample_rate);
             let channels = self.combs.len();
-            let delays = channel_delays(request.delay_samples, request.spread, channels, primes);
-            self.delays = (Some(request), delays);
+            let delays = channel_delays(delay_samples, request.spread, channels, primes);
+            for (channel, comb) in self.combs.iter_mut().enumerate() {
+                comb.set_target(request.mode, delays[channel.min(1)]);
+            }
+            self.targets = (Some(request), delays);
         }
-        let delays = self.delays.1;
-        for (channel, comb) in self.combs.iter_mut().enumerate() {
-            comb.set_target(coefficients.mode, delays[channel.min(1)]);
-        }
+        let delays = self.targets.1;
         delays[0].max(delays[1])
     }
 
@@ -222,8 +225,7 @@ impl PrimeComb {
             // Not activated (a host bug): pass the audio through rather than loop forever.
             return ProcessStatus::Normal;
         }
-        let coefficients = self.coefficients();
-        let longest_delay = self.retarget_combs(coefficients);
+        let longest_delay = self.retarget_combs();
         let total = buffer.samples();
         let channels = buffer.as_slice();
         let mut start = 0;
@@ -274,8 +276,9 @@ impl PrimeComb {
             start += len;
         }
         let longest = CombCoefficients {
+            mode: self.params.mode.value().into(),
             delay_samples: longest_delay,
-            ..coefficients
+            alpha: self.params.alpha.value(),
         };
         ProcessStatus::Tail(self.tail_samples(longest))
     }
@@ -350,7 +353,7 @@ impl Plugin for PrimeComb {
         // Prime snapping may round the longest delay up to the next prime: a few samples.
         let max_delay = tau_samples(max_channel_delay_ms(), self.sample_rate).ceil() as usize + 512;
         self.tables.request(self.sample_rate, TABLE_BUILD_PATIENCE);
-        self.delays = (None, [0.0; 2]);
+        self.targets = (None, [0.0; 2]);
         self.tail = None;
         let fade_samples = (CROSSFADE_MS * self.sample_rate / 1000.0).round() as usize;
         let coefficients = self.coefficients();
@@ -371,7 +374,7 @@ impl Plugin for PrimeComb {
         self.glides.jump_to(&self.params);
         self.monitor.input.level.reset();
         self.monitor.output.level.reset();
-        self.retarget_combs(self.coefficients());
+        self.retarget_combs();
         for comb in &mut self.combs {
             comb.reset();
         }
