@@ -139,6 +139,10 @@ impl TableReceiver {
     /// The table for `sample_rate`, if it has arrived. Audio thread: lock-free, no allocation;
     /// a replaced table is only dereferenced here, the cache keeps it alive.
     pub fn poll(&mut self, sample_rate: f32) -> Option<&PrimeTable> {
+        if self.current.is_some() {
+            // This rate's table is here; nothing the inbox could bring would differ from it.
+            return self.current.as_deref();
+        }
         while let Some(table) = self.inbox.pop() {
             if table.sample_rate() == sample_rate {
                 self.current = Some(table);
