@@ -164,7 +164,10 @@ impl DelayLine {
         while done < len {
             let write = (self.write + done) & self.mask;
             let read = write.wrapping_sub(delay) & self.mask;
-            let piece = (len - done).min(size - read).min(size - write).min(MAX_BLOCK);
+            let piece = (len - done)
+                .min(size - read)
+                .min(size - write)
+                .min(MAX_BLOCK);
             // Reads trail writes by `delay`, or, where the delay reaches back across the
             // ring's end, lead them by `size - delay`, which is more than `MAX_BLOCK`.
             let (start, end) = if read < write {

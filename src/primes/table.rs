@@ -3,7 +3,7 @@
 
 use super::sieve::{OddSieve, is_prime};
 
-/// Finds primes near a delay. Implemented by [`PrimeTable`] (a binary search, for the audio
+/// Finds primes near a delay. Implemented by [`PrimeTable`] (an indexed lookup, for the audio
 /// thread) and [`PrimeSearch`] (primality tests outward from the delay, for anything that has
 /// no table at hand, such as value text).
 pub trait PrimeLookup {
@@ -22,7 +22,14 @@ pub struct PrimeTable {
     sample_rate: f32,
     /// Every prime below the table's limit, increasing.
     primes: Vec<u32>,
+    /// For each stretch of [`BUCKET_SAMPLES`] numbers, the index in `primes` of its first
+    /// prime (the count of primes below it), so a lookup searches a handful of primes.
+    bucket_starts: Vec<u32>,
 }
+
+/// The width of a stretch of numbers in the lookup index: at the longest delays (about 10^5
+/// to 10^6 samples) it holds five or six primes, and the index is 1/64 of the numbers.
+const BUCKET_SAMPLES: u32 = 64;
 
 /// How far past the longest delay the table reaches, so that the nearest prime above it is
 /// in the table: prime gaps below 2^32 are at most 336.
@@ -33,10 +40,31 @@ impl PrimeTable {
     /// Allocates and sieves: run it off the audio thread.
     pub fn build(sample_rate: f32, max_delay_samples: u32) -> Self {
         let limit = max_delay_samples.saturating_add(LOOKAHEAD_SAMPLES);
+        let primes: Vec<u32> = OddSieve::new(limit).primes().collect();
+        let buckets = limit / BUCKET_SAMPLES + 1;
+        let bucket_starts = (0..buckets)
+            .map(|bucket| primes.partition_point(|&p| p < bucket * BUCKET_SAMPLES) as u32)
+            .collect();
         Self {
             sample_rate,
-            primes: OddSieve::new(limit).primes().collect(),
+            primes,
+            bucket_starts,
         }
+    }
+
+    /// The index of the first prime not below `n` (the table's length if there is none):
+    /// a search among the primes of `n`'s bucket only.
+    fn first_not_below(&self, n: u32) -> usize {
+        let bucket = (n / BUCKET_SAMPLES) as usize;
+        let Some(&start) = self.bucket_starts.get(bucket) else {
+            return self.primes.len();
+        };
+        let end = self
+            .bucket_starts
+            .get(bucket + 1)
+            .map_or(self.primes.len(), |&end| end as usize);
+        let start = start as usize;
+        start + self.primes[start..end].partition_point(|&p| p < n)
     }
 
     /// The sample rate this table was built for, in Hz.
@@ -58,14 +86,13 @@ impl PrimeTable {
 }
 
 impl PrimeLookup for PrimeTable {
-    /// O(log n) by binary search. None past the largest prime in the table, where the nearest
-    /// prime might lie beyond it.
+    /// O(1): an index lookup and a search among a few primes. None past the largest prime
+    /// in the table, where the nearest prime might lie beyond it.
     fn nearest_prime(&self, delay_samples: f32) -> Option<u32> {
         let delay = f64::from(delay_samples);
         // The first prime not below the delay. A whole p is below the delay exactly when it
         // is below its ceiling, so the search compares integers (NaN and negatives give 0).
-        let ceiling = delay.ceil() as u32;
-        let above = self.primes.partition_point(|&p| p < ceiling);
+        let above = self.first_not_below(delay.ceil() as u32);
         let upper = *self.primes.get(above)?;
         let Some(&lower) = above.checked_sub(1).and_then(|i| self.primes.get(i)) else {
             return Some(upper);
@@ -74,8 +101,9 @@ impl PrimeLookup for PrimeTable {
     }
 
     fn next_prime_above(&self, n: u32) -> Option<u32> {
-        let above = self.primes.partition_point(|&p| p <= n);
-        self.primes.get(above).copied()
+        self.primes
+            .get(self.first_not_below(n.checked_add(1)?))
+            .copied()
     }
 }
 
@@ -151,7 +179,8 @@ mod tests {
         assert_eq!(PrimeSearch.nearest_prime(f32::NAN), None);
     }
 
-    /// The table and the search agree on every whole and half delay up to 20 000 samples.
+    /// The table and the search agree on every whole and half delay up to 20 000 samples,
+    /// and on the next prime above every whole number there.
     #[test]
     fn table_agrees_with_search() {
         let table = PrimeTable::build(48_000.0, 20_000);
@@ -161,6 +190,13 @@ mod tests {
                 table.nearest_prime(delay),
                 PrimeSearch.nearest_prime(delay),
                 "{delay}"
+            );
+        }
+        for n in 0..20_000 {
+            assert_eq!(
+                table.next_prime_above(n),
+                PrimeSearch.next_prime_above(n),
+                "{n}"
             );
         }
     }
