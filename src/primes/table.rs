@@ -27,8 +27,8 @@ pub struct PrimeTable {
     bucket_starts: Vec<u32>,
 }
 
-/// The width of a stretch of numbers in the lookup index: at the longest delays (about 10^5
-/// to 10^6 samples) it holds five or six primes, and the index is 1/64 of the numbers.
+/// The width of a stretch of numbers in the lookup index: at the longest delays (10^5 to
+/// 10^6 samples) it holds about five primes, and the index has one entry per 64 numbers.
 const BUCKET_SAMPLES: u32 = 64;
 
 /// How far past the longest delay the table reaches, so that the nearest prime above it is
