@@ -2,10 +2,10 @@
 //! `y[n] = x[n] + a*y[n-tau]`, streaming, with click-free changes of delay and mode.
 
 use super::control::Control;
-use super::delay_line::{DelayLine, MAX_BLOCK, Tap};
+use super::delay_line::{DelayLine, FadeTap, MAX_BLOCK, Tap};
 use super::kernels::{
     FadeWeights, MAX_LANES, add_scaled, add_scaled_varying, comb_in_ring, comb_in_ring_varying,
-    crossfade_keeping_output, finite_or_zero, peak_magnitude_bits,
+    crossfade, finite_or_zero, peak_magnitude_bits,
 };
 use super::safety::silence_non_finite;
 
@@ -120,9 +120,9 @@ pub struct CombChannel {
     fade: Option<Fade>,
     /// Length of a crossfade, in samples (at least 1).
     fade_samples: usize,
-    /// The two delayed paths of a crossfade and its alphas, one block each (allocated once,
-    /// so that the audio thread neither allocates nor zeroes them).
-    fade_scratch: Vec<f32>,
+    /// A steady alpha spelled out per sample for the crossfade kernel, one block's worth
+    /// (allocated once, so that the audio thread neither allocates nor zeroes it).
+    fade_alphas: Vec<f32>,
 }
 
 impl CombChannel {
@@ -142,7 +142,7 @@ impl CombChannel {
             target: voicing,
             fade: None,
             fade_samples: 1,
-            fade_scratch: vec![0.0; 3 * MAX_BLOCK],
+            fade_alphas: vec![0.0; MAX_BLOCK],
         }
     }
 
@@ -335,11 +335,12 @@ impl CombChannel {
     }
 
     /// A crossfade between two voicings: on the vector kernels when both delays are whole
-    /// samples (as prime snap makes them), one sample at a time otherwise.
+    /// samples (as prime snap makes them) of at least a vector, one sample at a time
+    /// otherwise.
     fn run_fade(&mut self, block: &mut [f32], alpha: Control, mut fade: Fade) -> u32 {
         let from = self.current;
         let peak_bits = match (from.tap.whole_samples(), fade.to.tap.whole_samples()) {
-            (Some(from_delay), Some(to_delay)) => {
+            (Some(from_delay), Some(to_delay)) if from_delay.min(to_delay) >= MAX_LANES => {
                 self.run_fade_blocks(block, alpha, fade, [from_delay, to_delay])
             }
             _ => {
@@ -375,11 +376,11 @@ impl CombChannel {
         }
     }
 
-    /// A crossfade between two whole-sample delays (what a tau knob with prime snap makes),
-    /// a block at a time: the input goes into the input history, each voicing's delayed path
-    /// is gathered, then one vector pass scales and mixes them and keeps the output. The same
-    /// arithmetic per sample as [`run_fade_samples`](Self::run_fade_samples), so the output
-    /// is bit-identical. Returns the bits of the output's peak magnitude.
+    /// A crossfade between two whole-sample delays of at least a vector (what a tau knob with
+    /// prime snap makes), a block at a time: one vector pass reads both voicings' delayed
+    /// samples straight from the histories, mixes them and keeps the input and the output.
+    /// The same arithmetic per sample as [`run_fade_samples`](Self::run_fade_samples), so the
+    /// output is bit-identical. Returns the bits of the output's peak magnitude.
     fn run_fade_blocks(
         &mut self,
         block: &mut [f32],
@@ -388,58 +389,32 @@ impl CombChannel {
         delays: [usize; 2],
     ) -> u32 {
         let voicings = [self.current, fade.to];
-        // A feed-back voicing reads its own output: a block reaches at most its delay ahead.
-        let max_len = voicings
-            .iter()
-            .zip(delays)
-            .filter(|(v, _)| v.mode == CombMode::FeedBack)
-            .fold(MAX_BLOCK, |len, (_, delay)| len.min(delay));
+        let alpha_limits = voicings.map(|voicing| voicing.mode.alpha_limit());
+        let taps = [0, 1].map(|v| FadeTap {
+            delay: delays[v],
+            reads_outputs: voicings[v].mode == CombMode::FeedBack,
+        });
         let step = 1.0 / self.fade_samples as f32;
-        let mut offset = 0;
+        let steady_alphas = &mut self.fade_alphas;
         let mut peak_bits = 0;
-        for chunk in block.chunks_mut(max_len) {
-            let len = chunk.len();
-            // Non-finite input is kept as silence; the mixing pass below takes it so too.
-            self.input_history.extend(chunk, true);
-            let (gathered, alphas) = self.fade_scratch.split_at_mut(2 * MAX_BLOCK);
-            let (from, to) = gathered.split_at_mut(MAX_BLOCK);
-            for ((path, voicing), delay) in
-                [&mut *from, &mut *to].into_iter().zip(voicings).zip(delays)
-            {
-                let (older, newer) = match voicing.mode {
-                    CombMode::FeedForward => self.input_history.window(delay + len, len),
-                    CombMode::FeedBack => self.output_history.window(delay, len),
+        let len = block.len();
+        self.input_history
+            .fade_block(&mut self.output_history, taps, len, |at, slices| {
+                let piece = &mut block[at..at + slices.kept_inputs.len()];
+                let alphas = match alpha.skip(at) {
+                    Control::Constant(a) => {
+                        steady_alphas[..piece.len()].fill(a);
+                        &steady_alphas[..piece.len()]
+                    }
+                    Control::PerSample(alphas) => alphas,
                 };
-                path[..older.len()].copy_from_slice(older);
-                path[older.len()..len].copy_from_slice(newer);
-            }
-            let alphas = match alpha.skip(offset) {
-                Control::Constant(a) => {
-                    alphas[..len].fill(a);
-                    &alphas[..len]
-                }
-                Control::PerSample(alphas) => &alphas[..len],
-            };
-            let alpha_limits = voicings.map(|voicing| voicing.mode.alpha_limit());
-            let first_weight_index = fade.elapsed + offset + 1;
-            self.output_history.extend_with(len, |at, outputs| {
-                let end = at + outputs.len();
-                let bits = crossfade_keeping_output(
-                    &mut chunk[at..end],
-                    &from[at..end],
-                    &to[at..end],
-                    &alphas[at..end],
-                    alpha_limits,
-                    FadeWeights {
-                        first_index: (first_weight_index + at) as i32,
-                        step,
-                    },
-                    outputs,
-                );
+                let weights = FadeWeights {
+                    first_index: (fade.elapsed + at + 1) as i32,
+                    step,
+                };
+                let bits = crossfade(piece, slices, alphas, alpha_limits, weights);
                 peak_bits = peak_bits.max(bits);
             });
-            offset += len;
-        }
         peak_bits
     }
 

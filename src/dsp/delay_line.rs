@@ -1,6 +1,6 @@
 //! A ring buffer of past samples, sized once, read at whole or fractional delays.
 
-use super::kernels::{self, MAX_LANES, RingPiece};
+use super::kernels::{self, FadeSlices, MAX_LANES, RingPiece};
 
 /// A delay expressed in samples, split once into its whole and fractional parts so that the
 /// per-sample read does not redo the split.
@@ -54,6 +54,14 @@ impl Tap {
 /// once. The line keeps this much room beyond its longest delay, so that a block written
 /// ahead never overwrites the oldest samples a delayed window still has to read.
 pub const MAX_BLOCK: usize = 512;
+
+/// One voicing of a crossfade: how many pushes back it reads, and in which history.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FadeTap {
+    pub delay: usize,
+    /// The output history (feed-back) rather than the input history (feed-forward).
+    pub reads_outputs: bool,
+}
 
 /// A power-of-two ring buffer: indices wrap with a mask instead of a division.
 #[derive(Debug, Clone, Default)]
@@ -122,21 +130,6 @@ impl DelayLine {
         self.write = (self.write + samples.len()) & self.mask;
     }
 
-    /// Appends `len` samples (at most [`MAX_BLOCK`]) that `fill(offset, slots)` writes
-    /// straight into the slots they go to: one or two pieces (two where the ring wraps),
-    /// `offset` being the piece's position among the `len`.
-    ///
-    /// # Panics
-    /// If `len` exceeds [`MAX_BLOCK`].
-    #[inline]
-    pub fn extend_with(&mut self, len: usize, mut fill: impl FnMut(usize, &mut [f32])) {
-        assert!(len <= MAX_BLOCK);
-        let first = len.min(self.buffer.len() - self.write);
-        fill(0, &mut self.buffer[self.write..self.write + first]);
-        fill(first, &mut self.buffer[..len - first]);
-        self.write = (self.write + len) & self.mask;
-    }
-
     /// One block of a comb that reads this line `delay` pushes back (the output history for
     /// feed-back, the input history for feed-forward), with `other` (the comb's other
     /// history: a line of the same size, pushed exactly as often) kept in step.
@@ -164,10 +157,7 @@ impl DelayLine {
         while done < len {
             let write = (self.write + done) & self.mask;
             let read = write.wrapping_sub(delay) & self.mask;
-            let piece = (len - done)
-                .min(size - read)
-                .min(size - write)
-                .min(MAX_BLOCK);
+            let piece = (len - done).min(self.room_after(&[write, read]));
             // Reads trail writes by `delay`, or, where the delay reaches back across the
             // ring's end, lead them by `size - delay`, which is more than `MAX_BLOCK`.
             let (start, end) = if read < write {
@@ -185,6 +175,65 @@ impl DelayLine {
         }
         self.write = (self.write + len) & self.mask;
         other.write = self.write;
+    }
+
+    /// One block of a comb crossfading between two voicings, `taps[0]` to `taps[1]`, with this
+    /// line keeping the inputs and `outputs` (a line of the same size, pushed exactly as
+    /// often) the outputs. `step(offset, slices)` is called on the block's pieces in order,
+    /// with `slices` holding each voicing's delayed samples and the slots the piece's next
+    /// pushes go to in both lines, and `offset` the piece's position in the block; `step`
+    /// fills the slots. Then they count as pushed. Pieces are no longer than either delay,
+    /// so that they read only samples pushed before them, and end where the ring wraps.
+    ///
+    /// # Panics
+    /// If a delay is under [`MAX_LANES`] or beyond
+    /// [`max_delay_samples`](Self::max_delay_samples), or if `outputs` is not in step.
+    pub fn fade_block(
+        &mut self,
+        outputs: &mut DelayLine,
+        taps: [FadeTap; 2],
+        len: usize,
+        mut step: impl FnMut(usize, FadeSlices),
+    ) {
+        for tap in taps {
+            assert!((MAX_LANES..=self.max_delay_samples()).contains(&tap.delay));
+        }
+        assert!(outputs.buffer.len() == self.buffer.len() && outputs.write == self.write);
+        let shortest_delay = taps[0].delay.min(taps[1].delay);
+        let mut done = 0;
+        while done < len {
+            let write = (self.write + done) & self.mask;
+            let reads = taps.map(|tap| write.wrapping_sub(tap.delay) & self.mask);
+            let piece = (len - done)
+                .min(shortest_delay)
+                .min(self.room_after(&[write, reads[0], reads[1]]));
+            let (kept_inputs, inputs_around) = split_at_slots(&mut self.buffer, write, piece);
+            let (kept_outputs, outputs_around) = split_at_slots(&mut outputs.buffer, write, piece);
+            let delayed = [0, 1].map(|voicing| {
+                let around = match taps[voicing].reads_outputs {
+                    true => outputs_around,
+                    false => inputs_around,
+                };
+                around.read(reads[voicing], piece)
+            });
+            let slices = FadeSlices {
+                delayed,
+                kept_inputs,
+                kept_outputs,
+            };
+            step(done, slices);
+            done += piece;
+        }
+        self.write = (self.write + len) & self.mask;
+        outputs.write = self.write;
+    }
+
+    /// How many slots a piece of a block may span from each of `starts` before one of them
+    /// reaches the ring's end: at most [`MAX_BLOCK`].
+    fn room_after(&self, starts: &[usize]) -> usize {
+        starts
+            .iter()
+            .fold(MAX_BLOCK, |room, &start| room.min(self.buffer.len() - start))
     }
 
     /// The `len` samples that were pushed from `delay` pushes ago onwards, oldest first, as
@@ -236,6 +285,39 @@ impl DelayLine {
         let c2 = newest - 2.5 * newer + 2.0 * older - 0.5 * oldest;
         let c3 = 0.5 * (oldest - newest) + 1.5 * (newer - older);
         ((c3 * t + c2) * t + c1) * t + newer
+    }
+}
+
+/// A ring split around the `len` slots from `start` on: those, mutable, and the rest of the
+/// ring, readable while they are being filled.
+fn split_at_slots(ring: &mut [f32], start: usize, len: usize) -> (&mut [f32], AroundSlots<'_>) {
+    let (before, rest) = ring.split_at_mut(start);
+    let (slots, after) = rest.split_at_mut(len);
+    let around = AroundSlots {
+        before,
+        after,
+        after_start: start + len,
+    };
+    (slots, around)
+}
+
+/// The parts of a ring before and after the slots being filled.
+#[derive(Clone, Copy)]
+struct AroundSlots<'a> {
+    before: &'a [f32],
+    after: &'a [f32],
+    /// The ring index `after` starts at.
+    after_start: usize,
+}
+
+impl<'a> AroundSlots<'a> {
+    /// The `len` samples from ring index `start` on, which must not reach into the slots.
+    fn read(self, start: usize, len: usize) -> &'a [f32] {
+        if start < self.before.len() {
+            &self.before[start..start + len]
+        } else {
+            &self.after[start - self.after_start..][..len]
+        }
     }
 }
 

@@ -163,33 +163,50 @@ multiversion! {
     }
 }
 
+/// What one piece of a crossfade reads and fills: the two voicings' delayed samples, and the
+/// slots of the input and output histories its samples are kept in.
+#[derive(Debug)]
+pub struct FadeSlices<'a> {
+    pub delayed: [&'a [f32]; 2],
+    pub kept_inputs: &'a mut [f32],
+    pub kept_outputs: &'a mut [f32],
+}
+
 multiversion! {
-    /// The comb output while a delay change crossfades from one delayed path to another:
+    /// One pass of a comb over a block while it crossfades from one voicing to another:
     /// `block[i] = x + wet_from + weight_i * (wet_to - wet_from)`, with the input
-    /// `x = block[i]` (NaN and infinities taken as silence), each path's delayed sample
-    /// scaled by `alphas[i]` clamped to that voicing's limit (`wet_from = a_from * from[i]`),
-    /// and the linear crossfade weight `weight_i` of [`FadeWeights`]. The result is kept in
-    /// `outputs[i]`, with NaN and infinities stored as 0 there. Returns the bits of the
-    /// largest output magnitude, as [`peak_magnitude_bits`] would.
-    pub fn crossfade_keeping_output(
+    /// `x = block[i]` (NaN and infinities taken as silence), each voicing's delayed sample
+    /// scaled by `alphas[i]` clamped to that voicing's limit (`wet_from = a_from *
+    /// delayed[0][i]`), and the linear crossfade weight `weight_i` of [`FadeWeights`]. The
+    /// input and the output (NaN and infinities stored as 0) are kept. Returns the bits of
+    /// the largest output magnitude, as [`peak_magnitude_bits`] would.
+    ///
+    /// # Panics
+    /// If any slice is shorter than `block`.
+    pub fn crossfade(
         block: &mut [f32],
-        from: &[f32],
-        to: &[f32],
+        slices: FadeSlices,
         alphas: &[f32],
         alpha_limits: [f32; 2],
-        weights: FadeWeights,
-        outputs: &mut [f32]
+        weights: FadeWeights
     ) -> u32 {
+        let len = block.len();
+        let FadeSlices { delayed: [from, to], kept_inputs, kept_outputs } = slices;
+        let (from, to, alphas) = (&from[..len], &to[..len], &alphas[..len]);
+        let (kept_inputs, kept_outputs) = (&mut kept_inputs[..len], &mut kept_outputs[..len]);
         let [limit_from, limit_to] = alpha_limits;
-        let paths = from.iter().zip(to).zip(alphas);
         let mut largest = 0u32;
-        for (i, ((y, ((&from, &to), &a)), output)) in block.iter_mut().zip(paths).zip(outputs).enumerate() {
-            let wet_from = a.clamp(-limit_from, limit_from) * from;
-            let wet_to = a.clamp(-limit_to, limit_to) * to;
+        for i in 0..len {
+            let x = finite_or_zero(block[i]);
+            let a = alphas[i];
+            let wet_from = a.clamp(-limit_from, limit_from) * from[i];
+            let wet_to = a.clamp(-limit_to, limit_to) * to[i];
             let weight_to = (weights.first_index + i as i32) as f32 * weights.step;
-            *y = finite_or_zero(*y) + wet_from + weight_to * (wet_to - wet_from);
-            *output = finite_or_zero(*y);
-            largest = largest.max(magnitude_bits(*y));
+            let y = x + wet_from + weight_to * (wet_to - wet_from);
+            block[i] = y;
+            kept_inputs[i] = x;
+            kept_outputs[i] = finite_or_zero(y);
+            largest = largest.max(magnitude_bits(y));
         }
         largest
     }
