@@ -231,9 +231,9 @@ impl DelayLine {
     /// How many slots a piece of a block may span from each of `starts` before one of them
     /// reaches the ring's end: at most [`MAX_BLOCK`].
     fn room_after(&self, starts: &[usize]) -> usize {
-        starts
-            .iter()
-            .fold(MAX_BLOCK, |room, &start| room.min(self.buffer.len() - start))
+        starts.iter().fold(MAX_BLOCK, |room, &start| {
+            room.min(self.buffer.len() - start)
+        })
     }
 
     /// The `len` samples that were pushed from `delay` pushes ago onwards, oldest first, as
@@ -433,6 +433,53 @@ mod tests {
                 let (older, newer) = inputs.window(delay, delay);
                 let kept: Vec<f32> = older.iter().chain(newer).copied().collect();
                 assert_eq!(kept, x[x.len() - delay..], "delay {delay}, block {block}");
+            }
+        }
+    }
+    /// A two-voicing comb run block by block through `fade_block` equals
+    /// `y[n] = x[n] + 0.5 h0[n - d0] + 0.25 h1[n - d1]` computed plainly, where each `h` is
+    /// the output or the input history as its tap says: for every pairing of the two
+    /// histories, delays shorter and longer than the blocks, over many wraps of a small ring.
+    /// A piece reaching past a delay would read slots not filled yet and fail.
+    #[test]
+    fn fade_block_reads_both_histories() {
+        let x: Vec<f32> = (0..5_000).map(|n| ((n * 37 % 101) as f32) - 50.0).collect();
+        for delays in [[16, 17], [300, 16], [64, 255]] {
+            for reads_outputs in [[true, true], [true, false], [false, true], [false, false]] {
+                let mut want = x.clone();
+                for n in 0..want.len() {
+                    let delayed = |tap: usize| {
+                        let history = if reads_outputs[tap] { &want } else { &x };
+                        n.checked_sub(delays[tap]).map_or(0.0, |m| history[m])
+                    };
+                    want[n] += 0.5 * delayed(0) + 0.25 * delayed(1);
+                }
+                let taps = [0, 1].map(|tap| FadeTap {
+                    delay: delays[tap],
+                    reads_outputs: reads_outputs[tap],
+                });
+                for block in [1, 3, 64, 255, 512, 1500] {
+                    let (mut inputs, mut outputs) = (DelayLine::new(300), DelayLine::new(300));
+                    let mut got = x.clone();
+                    for chunk in got.chunks_mut(block) {
+                        let len = chunk.len();
+                        inputs.fade_block(&mut outputs, taps, len, |at, slices| {
+                            let FadeSlices {
+                                delayed: [first, second],
+                                kept_inputs,
+                                kept_outputs,
+                            } = slices;
+                            for i in 0..kept_inputs.len() {
+                                kept_inputs[i] = chunk[at + i];
+                                chunk[at + i] += 0.5 * first[i] + 0.25 * second[i];
+                                kept_outputs[i] = chunk[at + i];
+                            }
+                        });
+                    }
+                    let case =
+                        format!("delays {delays:?}, outputs {reads_outputs:?}, block {block}");
+                    assert_eq!(got, want, "{case}");
+                }
             }
         }
     }
