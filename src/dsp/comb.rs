@@ -434,19 +434,21 @@ mod tests {
     use super::*;
 
     /// A comb with alpha gliding every sample (beyond feed-back's 0.999 limit too), moved
-    /// from a delay of 40 to 67 samples with a 100-sample crossfade, in both modes, against
-    /// the textbook formulas written out plainly: `y = x + a*y[n-d]` (alpha clamped) or
-    /// `y = x + a*x[n-d]`, and inside the fade `x + wet_from + w*(wet_to - wet_from)` with
-    /// `w = k/100`. The same arithmetic in the same order, so the block kernels must match it
-    /// bit for bit, whatever the block sizes.
+    /// from a delay of 40 to 67 samples with a 100-sample crossfade, within each mode and
+    /// from one mode to the other, against the textbook formulas written out plainly:
+    /// `y = x + a*y[n-d]` (alpha clamped) or `y = x + a*x[n-d]`, and inside the fade
+    /// `x + wet_from + w*(wet_to - wet_from)` with `w = k/100`. The same arithmetic in the
+    /// same order, so the block kernels must match it bit for bit, whatever the block sizes.
     #[test]
     fn gliding_alpha_and_crossfade_match_the_plain_formulas() {
-        for mode in [CombMode::FeedBack, CombMode::FeedForward] {
-            gliding_alpha_and_crossfade_in(mode);
+        for from in [CombMode::FeedBack, CombMode::FeedForward] {
+            for to in [CombMode::FeedBack, CombMode::FeedForward] {
+                gliding_alpha_and_crossfade_in([from, to]);
+            }
         }
     }
 
-    fn gliding_alpha_and_crossfade_in(mode: CombMode) {
+    fn gliding_alpha_and_crossfade_in(modes: [CombMode; 2]) {
         let (first, second, fade, switch_at) = (40, 67, 100, 300);
         let len = 1_000;
         let x: Vec<f32> = (0..len)
@@ -459,26 +461,29 @@ mod tests {
         let mut want = vec![0.0f32; len];
         let step = 1.0 / fade as f32;
         for n in 0..len {
-            let a = mode.effective_alpha(alphas[n]);
-            let history = match mode {
-                CombMode::FeedBack => &want,
-                CombMode::FeedForward => &x,
+            let wet = |mode: CombMode, delay: usize, want: &[f32]| {
+                let history = match mode {
+                    CombMode::FeedBack => want,
+                    CombMode::FeedForward => &x,
+                };
+                let delayed = if n >= delay { history[n - delay] } else { 0.0 };
+                mode.effective_alpha(alphas[n]) * delayed
             };
-            let delayed = |d: usize| if n >= d { history[n - d] } else { 0.0 };
             want[n] = if n < switch_at {
-                x[n] + a * delayed(first)
+                x[n] + wet(modes[0], first, &want)
             } else if n < switch_at + fade {
                 let weight = (n - switch_at + 1) as f32 * step;
-                let (wet_from, wet_to) = (a * delayed(first), a * delayed(second));
+                let (wet_from, wet_to) =
+                    (wet(modes[0], first, &want), wet(modes[1], second, &want));
                 x[n] + wet_from + weight * (wet_to - wet_from)
             } else {
-                x[n] + a * delayed(second)
+                x[n] + wet(modes[1], second, &want)
             };
         }
 
         for sizes in [&[1000][..], &[1, 37, 256, 3], &[300, 64, 5]] {
             let coefficients = CombCoefficients {
-                mode,
+                mode: modes[0],
                 delay_samples: first as f32,
                 alpha: 0.0,
             };
@@ -494,13 +499,13 @@ mod tests {
                 let end = if start < switch_at { switch_at } else { len };
                 let end = (start + size).min(end);
                 if start == switch_at {
-                    comb.set_target(mode, second as f32);
+                    comb.set_target(modes[1], second as f32);
                 }
                 let alpha = Control::PerSample(&alphas[start..end]);
                 comb.process(&mut got[start..end], alpha);
                 start = end;
             }
-            assert_eq!(got, want, "{mode:?}, blocks {sizes:?}");
+            assert_eq!(got, want, "{modes:?}, blocks {sizes:?}");
         }
     }
 }
