@@ -469,10 +469,11 @@ mod tests {
                                 kept_inputs,
                                 kept_outputs,
                             } = slices;
-                            for i in 0..kept_inputs.len() {
-                                kept_inputs[i] = chunk[at + i];
-                                chunk[at + i] += 0.5 * first[i] + 0.25 * second[i];
-                                kept_outputs[i] = chunk[at + i];
+                            let piece = &mut chunk[at..at + kept_inputs.len()];
+                            for (i, sample) in piece.iter_mut().enumerate() {
+                                kept_inputs[i] = *sample;
+                                *sample += 0.5 * first[i] + 0.25 * second[i];
+                                kept_outputs[i] = *sample;
                             }
                         });
                     }
