@@ -119,6 +119,9 @@ struct ControlGlides {
     alpha: Glide,
     mix: Glide,
     gain: Glide,
+    /// The output level last converted to a gain, in dB, and that gain: the conversion is a
+    /// `powf`, which every block would otherwise pay.
+    converted_db: (f32, f32),
 }
 
 impl ControlGlides {
@@ -128,6 +131,7 @@ impl ControlGlides {
             alpha: Glide::new(params.alpha.value(), length_samples),
             mix: Glide::new(params.mix.value(), length_samples),
             gain: Glide::new(util::db_to_gain(params.output_db.value()), length_samples),
+            converted_db: (0.0, 1.0),
         }
     }
 
@@ -137,19 +141,26 @@ impl ControlGlides {
         self.mix.jump(params.mix.value());
         self.gain.jump(util::db_to_gain(params.output_db.value()));
     }
+
+    /// The gain of an output level in dB.
+    fn output_gain(&mut self, db: f32) -> f32 {
+        if db != self.converted_db.0 {
+            self.converted_db = (db, util::db_to_gain(db));
+        }
+        self.converted_db.1
+    }
 }
 
-/// The values of `glide` for the next `values.len()` samples, after pointing it at `param`'s
-/// value (through `map`): a glide where the host moved the parameter, a jump where it restored
-/// it. nice-plug's smoother only tells the two apart; it is stepped along without computing
-/// its values.
+/// The values of `glide` for the next `values.len()` samples, after pointing it at `target`,
+/// `param`'s value in the units the DSP uses: a glide where the host moved the parameter, a
+/// jump where it restored it. nice-plug's smoother only tells the two apart; it is stepped
+/// along without computing its values.
 fn follow<'a>(
     glide: &mut Glide,
     param: &FloatParam,
-    map: fn(f32) -> f32,
+    target: f32,
     values: &'a mut [f32],
 ) -> Control<'a> {
-    let target = map(param.value());
     let smoother = &param.smoothed;
     if smoother.is_smoothing() {
         glide.set_target(target);
@@ -239,12 +250,19 @@ impl PrimeComb {
             } = &mut self.scratch;
             let glides = &mut self.glides;
             let params = &self.params;
-            let alpha = follow(&mut glides.alpha, &params.alpha, |a| a, &mut alpha[..len]);
-            let mix = follow(&mut glides.mix, &params.mix, |m| m, &mut mix[..len]);
+            let (alpha_now, mix_now) = (params.alpha.value(), params.mix.value());
+            let gain_now = glides.output_gain(params.output_db.value());
+            let alpha = follow(
+                &mut glides.alpha,
+                &params.alpha,
+                alpha_now,
+                &mut alpha[..len],
+            );
+            let mix = follow(&mut glides.mix, &params.mix, mix_now, &mut mix[..len]);
             let gain = follow(
                 &mut glides.gain,
                 &params.output_db,
-                util::db_to_gain,
+                gain_now,
                 &mut gain[..len],
             );
             let needs_dry = !mix.is_constant(1.0);
