@@ -18,6 +18,8 @@ use nice_plug::prelude::*;
 
 const SR: f32 = 48_000.0;
 const BLOCK_SIZES: [usize; 4] = [32, 64, 512, 4096];
+/// Tau for the short-delay rows, in ms (the default is 5 ms).
+const SHORT_TAU_MS: f32 = 0.5;
 
 /// The baseline: the least a plugin in this framework can do, a smoothed gain, written the
 /// efficient way (a constant gain multiplies whole channels).
@@ -132,6 +134,12 @@ fn process(c: &mut Criterion) {
         let mut comb = Harness::new(SR, 2, block);
         group.bench_function(format!("block {block:>4}, PrimeComb static"), |b| {
             b.iter(|| run_second(&mut comb, &audio, &mut host_buffer, block, |_, _| ()))
+        });
+        // A short delay (23 samples, a prime) reads outputs stored a moment ago.
+        let mut short = Harness::new(SR, 2, block);
+        short.set_now("tau", SHORT_TAU_MS);
+        group.bench_function(format!("block {block:>4}, PrimeComb static 0.5 ms"), |b| {
+            b.iter(|| run_second(&mut short, &audio, &mut host_buffer, block, |_, _| ()))
         });
         let mut automated = Harness::new(SR, 2, block);
         group.bench_function(format!("block {block:>4}, PrimeComb automated"), |b| {

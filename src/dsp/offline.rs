@@ -132,7 +132,8 @@ multiversion! {
 /// at `2^k tau` with gain `a^(2^k)`, whose vectors do not depend on each other.
 ///
 /// Delays of up to four whole vectors keep their chains in registers rather than memory (a
-/// store and reload costs more than the arithmetic).
+/// store and reload costs more than the arithmetic); other short ones go in pieces that the
+/// CPU can forward from store to load.
 fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
     let (mut delay, mut gain) = (tau, alpha);
     while delay < MIN_SPAN {
@@ -147,10 +148,17 @@ fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
     }
     if delay % LANES == 0 && delay / LANES <= MAX_REGISTER_VECTORS {
         feed_back_in_registers(signal, delay, gain);
+    } else if delay % LANES != 0 && delay < SPANS_IN_PIECES_BELOW {
+        feed_back_in_pieces(signal, delay, gain);
     } else {
         feed_back_direct(signal, delay, gain);
     }
 }
+
+/// Spans shorter than this that are not whole vectors run [`feed_back_in_pieces`]. Longer
+/// ones read outputs stored long enough ago to be in the cache already, and pay only for
+/// the extra pieces.
+const SPANS_IN_PIECES_BELOW: usize = 128;
 
 /// The longest delay, in vectors, whose outputs [`feed_back_in_registers`] keeps in registers.
 const MAX_REGISTER_VECTORS: usize = 4;
@@ -267,6 +275,51 @@ multiversion! {
         for n in n..len {
             signal[n] += gain * signal[n - span];
         }
+    }
+}
+
+multiversion! {
+    /// `y[n] = x[n] + gain * y[n - span]` in place for a `span` of at least one vector that
+    /// is not a whole number of vectors (every prime), a span at a time. Walking a vector at
+    /// a time, each delayed load would straddle two stores of a moment ago and wait for both
+    /// to reach the cache. Here every span is cut into the same pieces (whole vectors, then
+    /// 8, 4, 2, 1 samples), so each delayed load reads exactly what one earlier store wrote,
+    /// and the CPU forwards it from the store. The same arithmetic per sample as
+    /// [`feed_back_direct`].
+    fn feed_back_in_pieces(signal: &mut [f32], span: usize, gain: f32) {
+        debug_assert!(span >= LANES);
+        let len = signal.len();
+        let mut start = span.min(len);
+        while start < len {
+            let end = (start + span).min(len);
+            let mut n = start;
+            while n + LANES <= end {
+                add_delayed::<LANES>(signal, n, span, gain);
+                n += LANES;
+            }
+            for piece in [8, 4, 2, 1] {
+                if n + piece <= end {
+                    match piece {
+                        8 => add_delayed::<8>(signal, n, span, gain),
+                        4 => add_delayed::<4>(signal, n, span, gain),
+                        2 => add_delayed::<2>(signal, n, span, gain),
+                        _ => add_delayed::<1>(signal, n, span, gain),
+                    }
+                    n += piece;
+                }
+            }
+            start = end;
+        }
+    }
+}
+
+/// `signal[n..n + P] += gain * signal[n - span..][..P]`, the delayed piece loaded whole.
+#[inline(always)]
+fn add_delayed<const P: usize>(signal: &mut [f32], n: usize, span: usize, gain: f32) {
+    let delayed: [f32; P] = signal[n - span..][..P].try_into().unwrap();
+    let outputs: &mut [f32; P] = (&mut signal[n..n + P]).try_into().unwrap();
+    for lane in 0..P {
+        outputs[lane] += gain * delayed[lane];
     }
 }
 
