@@ -265,11 +265,7 @@ multiversion! {
         let len = signal.len();
         let mut n = span.min(len);
         while n + LANES <= len {
-            let delayed: [f32; LANES] = signal[n - span..][..LANES].try_into().unwrap();
-            let outputs: &mut [f32; LANES] = (&mut signal[n..n + LANES]).try_into().unwrap();
-            for lane in 0..LANES {
-                outputs[lane] += gain * delayed[lane];
-            }
+            add_delayed::<LANES>(signal, n, span, gain);
             n += LANES;
         }
         for n in n..len {
