@@ -7,6 +7,7 @@ pub mod delay_line;
 pub mod denormals;
 pub mod glide;
 pub mod kernels;
+mod lane_shift;
 pub mod offline;
 pub mod output_stage;
 pub mod response;

@@ -7,6 +7,7 @@ use std::fmt;
 use super::comb::CombMode;
 use super::denormals::FlushDenormals;
 use super::kernels::{MAX_LANES, multiversion};
+use super::lane_shift;
 
 /// Why a comb could not be applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,9 +133,14 @@ multiversion! {
 /// at `2^k tau` with gain `a^(2^k)`, whose vectors do not depend on each other.
 ///
 /// Delays of up to four whole vectors keep their chains in registers rather than memory (a
-/// store and reload costs more than the arithmetic); other short ones go in pieces that the
-/// CPU can forward from store to load.
+/// store and reload costs more than the arithmetic). So do delays of one to seven vectors
+/// and a part where AVX-512 can shift lanes at run time ([`lane_shift`]); elsewhere those go
+/// in pieces that the CPU can forward from store to load.
 fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
+    if lane_shift::handles(tau) {
+        lane_shift::feed_back(signal, tau, alpha);
+        return;
+    }
     let (mut delay, mut gain) = (tau, alpha);
     while delay < MIN_SPAN {
         if 2 * delay == MIN_SPAN && delay % LANES == 0 {
@@ -148,6 +154,8 @@ fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
     }
     if delay % LANES == 0 && delay / LANES <= MAX_REGISTER_VECTORS {
         feed_back_in_registers(signal, delay, gain);
+    } else if lane_shift::handles(delay) {
+        lane_shift::feed_back(signal, delay, gain);
     } else if delay % LANES != 0 && delay < SPANS_IN_PIECES_BELOW {
         feed_back_in_pieces(signal, delay, gain);
     } else {
