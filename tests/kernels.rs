@@ -138,8 +138,8 @@ fn channels_are_independent() {
 }
 
 /// The fast feed-back kernel against the plain per-sample loop at every tau from 1 to 300:
-/// every doubling, every span that shifts lanes (AVX-512) or is cut into pieces (otherwise),
-/// up to 127, and the plain walk past them.
+/// every doubling, every span that shifts lanes (AVX-512, up to 255) or is cut into pieces
+/// (otherwise, up to 127), and the plain walk past them.
 ///
 /// Below 32 samples the fast kernel doubles the delay first: `k` feed-forward passes, with
 /// `k` the number of doublings that take tau to 32 or more, then a feed-back at `2^k tau`.

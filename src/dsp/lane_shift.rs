@@ -1,5 +1,5 @@
-//! The feed-back comb for a delay of one to seven vectors and a part of one (every prime
-//! from 17 to 127 samples), with the delayed samples taken from registers, on AVX-512.
+//! The feed-back comb for a delay of one to fifteen vectors and a part of one (every prime
+//! from 17 to 251 samples), with the delayed samples taken from registers, on AVX-512.
 //!
 //! Walking a vector at a time, such a delay reads each vector's delayed samples across two
 //! vectors stored a moment ago; the CPU cannot forward a load from two stores, so every
@@ -20,7 +20,7 @@ use super::kernels::{SimdLevel, simd_level};
 const LANES: usize = 16;
 
 /// The longest delay, in whole vectors, whose outputs [`feed_back`] keeps in registers.
-const MAX_WHOLE_VECTORS: usize = 7;
+const MAX_WHOLE_VECTORS: usize = 15;
 
 /// Whether [`feed_back`] runs `span` on this CPU: AVX-512, and a span longer than a vector,
 /// shorter than `MAX_WHOLE_VECTORS + 1` vectors and not a whole number of them (whole ones
@@ -55,7 +55,15 @@ pub fn feed_back(signal: &mut [f32], span: usize, gain: f32) {
             4 => feed_back_window::<5>(signal, span, gain),
             5 => feed_back_window::<6>(signal, span, gain),
             6 => feed_back_window::<7>(signal, span, gain),
-            _ => feed_back_window::<8>(signal, span, gain),
+            7 => feed_back_window::<8>(signal, span, gain),
+            8 => feed_back_window::<9>(signal, span, gain),
+            9 => feed_back_window::<10>(signal, span, gain),
+            10 => feed_back_window::<11>(signal, span, gain),
+            11 => feed_back_window::<12>(signal, span, gain),
+            12 => feed_back_window::<13>(signal, span, gain),
+            13 => feed_back_window::<14>(signal, span, gain),
+            14 => feed_back_window::<15>(signal, span, gain),
+            _ => feed_back_window::<16>(signal, span, gain),
         }
     }
 }
@@ -91,7 +99,7 @@ fn feed_back_window<const W: usize>(signal: &mut [f32], span: usize, gain: f32) 
     }
 }
 
-/// The permute indices that put together a vector's delayed samples from the output
+/// The permute indices that put together a vector's samples `delay` back from the two
 /// vectors `delay / LANES + 1` and `delay / LANES` before it: lane `i` is lane
 /// `i + LANES - part` of the older one while that is below `LANES`, else lane `i - part` of
 /// the newer one (`vpermt2ps` reads index bit 4 as the choice of vector).
@@ -182,14 +190,10 @@ mod tests {
             eprintln!("no AVX-512 here: the lane-shift kernel is not used, nothing to test");
             return;
         }
-        let spans: Vec<usize> = (17..128).filter(|span| handles(*span)).collect();
-        assert_eq!(
-            spans.len(),
-            111 - 6,
-            "every span but the whole vectors 32..112"
-        );
+        let spans: Vec<usize> = (17..256).filter(|span| handles(*span)).collect();
+        assert_eq!(spans.len(), 239 - 14, "all but the whole vectors 32..240");
         for span in spans {
-            for len in (0..=260).chain([1000, 4099]) {
+            for len in (0..=520).chain([1000, 4099]) {
                 let x: Vec<f32> = (0..len)
                     .map(|n| ((n * 7919 + span) % 1000) as f32 / 500.0 - 1.0)
                     .collect();

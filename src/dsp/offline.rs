@@ -133,7 +133,7 @@ multiversion! {
 /// at `2^k tau` with gain `a^(2^k)`, whose vectors do not depend on each other.
 ///
 /// Delays of up to four whole vectors keep their chains in registers rather than memory (a
-/// store and reload costs more than the arithmetic). So do delays of one to seven vectors
+/// store and reload costs more than the arithmetic). So do delays of one to fifteen vectors
 /// and a part where AVX-512 can shift lanes at run time ([`lane_shift`]); elsewhere those go
 /// in pieces that the CPU can forward from store to load.
 fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
