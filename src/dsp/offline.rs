@@ -163,9 +163,10 @@ fn feed_back_in_place(signal: &mut [f32], tau: usize, alpha: f32) {
     }
 }
 
-/// Spans shorter than this that are not whole vectors run [`feed_back_in_pieces`]. Longer
-/// ones read outputs stored long enough ago to have reached the cache, so pieces would only
-/// add work (measured: no gain from 97 samples on, a loss at 441).
+/// Spans shorter than this that are not whole vectors run [`feed_back_in_pieces`] where
+/// [`lane_shift`] does not take them (no AVX-512). Longer ones read outputs stored long
+/// enough ago to have reached the cache, so pieces would only add work (measured: no gain
+/// from 97 samples on, a loss at 441).
 const SPANS_IN_PIECES_BELOW: usize = 128;
 
 /// The longest delay, in vectors, whose outputs [`feed_back_in_registers`] keeps in registers.
