@@ -8,6 +8,8 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use super::lane_shift::{self, RingGain};
+
 /// Lanes in the widest vector register the kernels may use (AVX-512: 16 f32). A feed-back
 /// comb whose delay is at least this long has no dependency inside one vector.
 pub const MAX_LANES: usize = 16;
@@ -225,18 +227,78 @@ pub struct RingPiece<'a> {
     pub write: usize,
 }
 
+/// One pass of a comb over a block: the input `block[i]` (NaN and infinities taken as
+/// silence), then `block[i] = input + alpha * ring[read + i]`. The ring keeps the outputs
+/// when `feedback` is set (the comb reads its own past output), the inputs otherwise;
+/// `other` keeps the rest. Outputs are kept with NaN and infinities stored as 0. Returns the
+/// bits of the largest output magnitude, as [`peak_magnitude`] would, so that no second pass
+/// is needed to find out whether the limiter has work.
+///
+/// # Panics
+/// If `other` is shorter than `block`, or `ring` does not fit the pattern of [`RingPiece`].
+pub fn comb_in_ring(
+    block: &mut [f32],
+    ring: RingPiece,
+    other: &mut [f32],
+    alpha: f32,
+    feedback: bool,
+) -> u32 {
+    let gain = RingGain::Steady(alpha);
+    let (done, ring, largest) = in_registers(block, ring, other, feedback, gain);
+    let (rest, other) = (&mut block[done..], &mut other[done..]);
+    largest.max(comb_in_ring_vectors(rest, ring, other, alpha, feedback))
+}
+
+/// [`comb_in_ring`] with an alpha per sample (gliding), each clamped to `[-limit, limit]`.
+///
+/// # Panics
+/// As [`comb_in_ring`], and if `alphas` is shorter than `block`.
+pub fn comb_in_ring_varying(
+    block: &mut [f32],
+    ring: RingPiece,
+    other: &mut [f32],
+    alphas: &[f32],
+    limit: f32,
+    feedback: bool,
+) -> u32 {
+    let alphas = &alphas[..block.len()];
+    let gain = RingGain::Gliding { alphas, limit };
+    let (done, ring, largest) = in_registers(block, ring, other, feedback, gain);
+    let (rest, other) = (&mut block[done..], &mut other[done..]);
+    let rest_largest =
+        comb_in_ring_varying_vectors(rest, ring, other, &alphas[done..], limit, feedback);
+    largest.max(rest_largest)
+}
+
+/// The first part of a comb pass: where the lane shift takes this feed-back delay (AVX-512,
+/// a delay of one to fifteen vectors and a part, reads trailing writes), its whole windows.
+/// Returns how many samples it did, the ring piece left for the rest, and the bits of the
+/// largest output magnitude so far.
+fn in_registers<'a>(
+    block: &mut [f32],
+    piece: RingPiece<'a>,
+    other: &mut [f32],
+    feedback: bool,
+    gain: RingGain,
+) -> (usize, RingPiece<'a>, u32) {
+    let RingPiece { ring, read, write } = piece;
+    let (done, largest) = match write.checked_sub(read) {
+        Some(delay) if feedback && lane_shift::handles(delay) => {
+            lane_shift::comb_in_ring(block, ring, read, write, other, gain)
+        }
+        _ => (0, 0),
+    };
+    let rest = RingPiece {
+        ring,
+        read: read + done,
+        write: write + done,
+    };
+    (done, rest, largest)
+}
+
 multiversion! {
-    /// One pass of a comb over a block: the input `block[i]` (NaN and infinities taken as
-    /// silence), then `block[i] = input + alpha * ring[read + i]`. The ring keeps the
-    /// outputs when `feedback` is set (the comb reads its own past output), the inputs
-    /// otherwise; `other` keeps the rest. Outputs are kept with NaN and infinities stored as
-    /// 0. Returns the bits of the largest output magnitude, as [`peak_magnitude`] would, so
-    /// that no second pass is needed to find out whether the limiter has work.
-    ///
-    /// # Panics
-    /// If `other` is shorter than `block`, or `ring` does not fit the pattern of
-    /// [`RingPiece`].
-    pub fn comb_in_ring(
+    /// [`comb_in_ring`] a vector at a time, with the delayed samples loaded from the ring.
+    fn comb_in_ring_vectors(
         block: &mut [f32],
         ring: RingPiece,
         other: &mut [f32],
@@ -253,12 +315,9 @@ multiversion! {
 }
 
 multiversion! {
-    /// [`comb_in_ring`] with an alpha per sample (gliding), each clamped to
-    /// `[-limit, limit]`.
-    ///
-    /// # Panics
-    /// As [`comb_in_ring`], and if `alphas` is shorter than `block`.
-    pub fn comb_in_ring_varying(
+    /// [`comb_in_ring_varying`] a vector at a time, with the delayed samples loaded from the
+    /// ring.
+    fn comb_in_ring_varying_vectors(
         block: &mut [f32],
         ring: RingPiece,
         other: &mut [f32],

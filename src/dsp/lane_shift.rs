@@ -1,5 +1,7 @@
 //! The feed-back comb for a delay of one to fifteen vectors and a part of one (every prime
-//! from 17 to 251 samples), with the delayed samples taken from registers, on AVX-512.
+//! from 17 to 251 samples), with the delayed samples taken from registers, on AVX-512: for
+//! whole signals ([`feed_back`]) and for the plugin's pass over its history ring
+//! ([`comb_in_ring`]).
 //!
 //! Walking a vector at a time, such a delay reads each vector's delayed samples across two
 //! vectors stored a moment ago; the CPU cannot forward a load from two stores, so every
@@ -11,8 +13,10 @@
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::{
-    __m512, __m512i, _mm512_add_ps, _mm512_loadu_epi32, _mm512_loadu_ps, _mm512_mul_ps,
-    _mm512_permutex2var_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_storeu_ps,
+    __m512, __m512i, _mm512_add_ps, _mm512_and_si512, _mm512_castps_si512, _mm512_cmplt_epi32_mask,
+    _mm512_loadu_epi32, _mm512_loadu_ps, _mm512_maskz_mov_ps, _mm512_max_epu32, _mm512_max_ps,
+    _mm512_min_ps, _mm512_mul_ps, _mm512_permutex2var_ps, _mm512_reduce_max_epu32,
+    _mm512_set1_epi32, _mm512_set1_ps, _mm512_setzero_ps, _mm512_setzero_si512, _mm512_storeu_ps,
 };
 
 use super::kernels::{SimdLevel, simd_level};
@@ -176,9 +180,186 @@ fn feed_back_doubled_window<const W: usize>(signal: &mut [f32], span: usize, gai
     }
 }
 
+/// `body` for every `i` in `0..w`, spelled out: the window stays in registers only if every
+/// index into it is a constant, and the compiler does not unroll a loop over more than about
+/// ten vectors of the ring pass.
+#[cfg(target_arch = "x86_64")]
+macro_rules! each_window_index {
+    ($w:expr, |$i:ident| $body:block) => {
+        each_window_index!(@ $w, $i, $body, 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+    };
+    (@ $w:expr, $i:ident, $body:block, $($index:literal)*) => {
+        $(if $index < $w {
+            let $i: usize = $index;
+            $body
+        })*
+    };
+}
+
+/// The gain of the delayed path in [`comb_in_ring`]: one for every sample, or one per sample
+/// clamped to `[-limit, limit]` (an alpha gliding to a new value).
+#[derive(Debug, Clone, Copy)]
+pub enum RingGain<'a> {
+    Steady(f32),
+    Gliding { alphas: &'a [f32], limit: f32 },
+}
+
+/// The plugin's feed-back pass ([`super::kernels::comb_in_ring`], same arithmetic and same
+/// histories) over the whole windows of `block`, for a stretch of the history ring whose
+/// reads trail its writes by a span that [`handles`] accepts: sample `i` of the block is
+/// kept in `ring[write + i]` and reads `ring[read + i]`, which for all but the first vectors
+/// is an output of this very call, taken from registers instead. A window is the span's
+/// whole vectors and one more. Returns how many samples were done and the bits of their
+/// largest output magnitude; the portable kernel does the rest, less than a window.
+///
+/// # Panics
+/// If [`handles`] is false for `write - read`, if `ring` ends before `write + block.len()`,
+/// or if `other` (or gliding alphas) is shorter than `block`.
+pub fn comb_in_ring(
+    block: &mut [f32],
+    ring: &mut [f32],
+    read: usize,
+    write: usize,
+    other: &mut [f32],
+    gain: RingGain,
+) -> (usize, u32) {
+    let span = write.checked_sub(read).filter(|span| handles(*span));
+    let span = span.expect("no lane-shift kernel for this ring piece");
+    let len = block.len();
+    let (ring, other) = (&mut ring[read..write + len], &mut other[..len]);
+    let gain = match gain {
+        RingGain::Gliding { alphas, limit } => RingGain::Gliding {
+            alphas: &alphas[..len],
+            limit,
+        },
+        steady => steady,
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    unreachable!(
+        "`handles` is false off x86-64: {:?}",
+        (block, ring, other, gain)
+    );
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `handles` checked that this CPU has AVX-512.
+    unsafe {
+        match span / LANES {
+            1 => ring_windows::<2>(block, ring, other, gain),
+            2 => ring_windows::<3>(block, ring, other, gain),
+            3 => ring_windows::<4>(block, ring, other, gain),
+            4 => ring_windows::<5>(block, ring, other, gain),
+            5 => ring_windows::<6>(block, ring, other, gain),
+            6 => ring_windows::<7>(block, ring, other, gain),
+            7 => ring_windows::<8>(block, ring, other, gain),
+            8 => ring_windows::<9>(block, ring, other, gain),
+            9 => ring_windows::<10>(block, ring, other, gain),
+            10 => ring_windows::<11>(block, ring, other, gain),
+            11 => ring_windows::<12>(block, ring, other, gain),
+            12 => ring_windows::<13>(block, ring, other, gain),
+            13 => ring_windows::<14>(block, ring, other, gain),
+            14 => ring_windows::<15>(block, ring, other, gain),
+            _ => ring_windows::<16>(block, ring, other, gain),
+        }
+    }
+}
+
+/// [`comb_in_ring`] for a span of `W - 1` whole vectors and a part, with `ring` starting at
+/// the first delayed sample (so the block's slots start at the span). Picks the alpha
+/// source once, for the whole call.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn ring_windows<const W: usize>(
+    block: &mut [f32],
+    ring: &mut [f32],
+    other: &mut [f32],
+    gain: RingGain,
+) -> (usize, u32) {
+    match gain {
+        RingGain::Steady(alpha) => ring_windows_with::<W, false>(block, ring, other, alpha, &[]),
+        RingGain::Gliding { alphas, limit } => {
+            ring_windows_with::<W, true>(block, ring, other, limit, alphas)
+        }
+    }
+}
+
+/// The walk of [`ring_windows`], as [`feed_back_window`] walks a signal: the last `W` kept
+/// outputs in `window`, vector `p` in `window[p % W]`, `W` vectors at a time. Before the
+/// block, they are the ring's last `W` vectors, of which the oldest is read only in its last
+/// `span % LANES` lanes (the rest lies before the piece, and is never read). `alpha` is the
+/// steady alpha, or with `GLIDING` the limit of the per-sample `alphas`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn ring_windows_with<const W: usize, const GLIDING: bool>(
+    block: &mut [f32],
+    ring: &mut [f32],
+    other: &mut [f32],
+    alpha: f32,
+    alphas: &[f32],
+) -> (usize, u32) {
+    let span = ring.len() - block.len();
+    let part = span % LANES;
+    let index = shift_indices(span);
+    let mut oldest = [0.0f32; LANES];
+    oldest[LANES - part..].copy_from_slice(&ring[..part]);
+    let mut window: [__m512; W] = [_mm512_setzero_ps(); W];
+    // SAFETY: every load reads `LANES` f32s from a slice of `LANES` f32s.
+    unsafe {
+        window[0] = _mm512_loadu_ps(oldest.as_ptr());
+        for (k, vector) in window.iter_mut().enumerate().skip(1) {
+            let start = part + (k - 1) * LANES;
+            *vector = _mm512_loadu_ps(ring[start..start + LANES].as_ptr());
+        }
+    }
+    let gains = _mm512_set1_ps(alpha);
+    let lowest = _mm512_set1_ps(-alpha);
+    let magnitude_mask = _mm512_set1_epi32(i32::MAX);
+    let infinity = _mm512_set1_epi32(f32::INFINITY.to_bits() as i32);
+    let mut largest = _mm512_setzero_si512();
+    let group = W * LANES;
+    let done = block.len() / group * group;
+    let kept_outputs = &mut ring[span..span + done];
+    let groups = block[..done]
+        .chunks_exact_mut(group)
+        .zip(kept_outputs.chunks_exact_mut(group))
+        .zip(other[..done].chunks_exact_mut(group));
+    for (g, ((samples, kept_outputs), kept_inputs)) in groups.enumerate() {
+        each_window_index!(W, |i| {
+            let at = i * LANES;
+            // SAFETY: every load and store touches `LANES` f32s of a slice at least `at +
+            // LANES` long (`group` long, or `alphas`, checked to cover the block).
+            unsafe {
+                let input = _mm512_loadu_ps(samples[at..at + LANES].as_ptr());
+                // Non-finite input is silence, and only finite outputs are kept, as in
+                // `finite_or_zero`: the magnitude's bits below infinity's.
+                let input_bits = _mm512_and_si512(_mm512_castps_si512(input), magnitude_mask);
+                let x = _mm512_maskz_mov_ps(_mm512_cmplt_epi32_mask(input_bits, infinity), input);
+                let a = if GLIDING {
+                    let start = g * group + at;
+                    let a = _mm512_loadu_ps(alphas[start..start + LANES].as_ptr());
+                    // `f32::clamp`, NaN included: the NaN is the second operand.
+                    _mm512_min_ps(gains, _mm512_max_ps(lowest, a))
+                } else {
+                    gains
+                };
+                let delayed = _mm512_permutex2var_ps(window[i], index, window[(i + 1) % W]);
+                let y = _mm512_add_ps(x, _mm512_mul_ps(a, delayed));
+                let magnitude = _mm512_and_si512(_mm512_castps_si512(y), magnitude_mask);
+                let kept = _mm512_maskz_mov_ps(_mm512_cmplt_epi32_mask(magnitude, infinity), y);
+                _mm512_storeu_ps(samples[at..at + LANES].as_mut_ptr(), y);
+                _mm512_storeu_ps(kept_outputs[at..at + LANES].as_mut_ptr(), kept);
+                _mm512_storeu_ps(kept_inputs[at..at + LANES].as_mut_ptr(), x);
+                window[i] = kept;
+                largest = _mm512_max_epu32(largest, magnitude);
+            }
+        });
+    }
+    (done, _mm512_reduce_max_epu32(largest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsp::kernels::{RingPiece, comb_in_ring, comb_in_ring_varying};
 
     /// Every span the kernel takes, at every length up to several groups and two long ones,
     /// equals the plain loops to the bit (the same multiply and add per sample; below two
@@ -215,6 +396,80 @@ mod tests {
                 let mut got = x;
                 feed_back(&mut got, span, -0.95);
                 assert_eq!(got, want, "span {span} len {len}");
+            }
+        }
+    }
+
+    /// The plugin's ring pass, for every span it takes, steady and gliding alphas, at lengths
+    /// around one, two and three windows: the textbook recursion `y = x + a y[n - span]`
+    /// over a history, sample by sample, to the bit: the block, both kept histories and the
+    /// peak. The input has a NaN and infinities (taken as silence, never kept); the gliding
+    /// alphas pass both limits and one is NaN (clamped as `f32::clamp` does); the ring holds
+    /// NaN before the delayed samples, which must never be read.
+    #[test]
+    fn ring_pass_equals_the_textbook_recursion() {
+        if simd_level() != SimdLevel::Avx512 {
+            eprintln!("no AVX-512 here: the lane-shift kernel is not used, nothing to test");
+            return;
+        }
+        let limit = 0.999;
+        let x: Vec<f32> = (0..1100)
+            .map(|n| match n {
+                37 => f32::NAN,
+                200 => f32::INFINITY,
+                401 => f32::NEG_INFINITY,
+                _ => ((n * 7919 % 1000) as f32 - 500.0) / 400.0,
+            })
+            .collect();
+        let mut alphas: Vec<f32> = (0..1100).map(|n| 1.5 - n as f32 / 360.0).collect();
+        alphas[300] = f32::NAN;
+        let textbook = |n: usize, gliding: bool| match gliding {
+            true => alphas[n].clamp(-limit, limit),
+            false => -0.95,
+        };
+        let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for span in (17..256).filter(|span| handles(*span)) {
+            let window = (span / LANES + 1) * LANES;
+            let lengths = [0, 1, 15, 16, 17, window - 1, window, window + 1];
+            let lengths = lengths
+                .into_iter()
+                .chain([2 * window + 5, 3 * window + 33, 1100]);
+            for len in lengths {
+                for gliding in [false, true] {
+                    let past: Vec<f32> = (0..span).map(|n| (n as f32 / 64.0).sin()).collect();
+                    let mut history = past.clone();
+                    let mut want = Vec::new();
+                    let mut want_inputs = Vec::new();
+                    for n in 0..len {
+                        let input = if x[n].is_finite() { x[n] } else { 0.0 };
+                        let y = input + textbook(n, gliding) * history[n];
+                        history.push(if y.is_finite() { y } else { 0.0 });
+                        want.push(y);
+                        want_inputs.push(input);
+                    }
+                    let before = 16;
+                    let mut ring = vec![f32::NAN; before];
+                    ring.extend(&past);
+                    ring.resize(before + span + len, f32::NAN);
+                    let (mut block, mut other) = (x[..len].to_vec(), vec![f32::NAN; len]);
+                    let piece = RingPiece {
+                        ring: &mut ring,
+                        read: before,
+                        write: before + span,
+                    };
+                    let peak = match gliding {
+                        true => comb_in_ring_varying(
+                            &mut block, piece, &mut other, &alphas, limit, true,
+                        ),
+                        false => comb_in_ring(&mut block, piece, &mut other, -0.95, true),
+                    };
+                    let case = format!("span {span}, len {len}, gliding {gliding}");
+                    assert_eq!(bits(&block), bits(&want), "{case}");
+                    assert_eq!(bits(&ring[before..]), bits(&history), "{case}");
+                    assert_eq!(bits(&other), bits(&want_inputs), "{case}");
+                    let want_peak = want.iter().map(|y| y.to_bits() & !(1 << 31)).max();
+                    assert_eq!(peak, want_peak.unwrap_or(0), "{case}");
+                }
             }
         }
     }
