@@ -227,6 +227,10 @@ pub fn comb_in_ring(
     let span = span.expect("no lane-shift kernel for this ring piece");
     let len = block.len();
     let (ring, other) = (&mut ring[read..write + len], &mut other[..len]);
+    if len < (span / LANES + 1) * LANES {
+        // Not one window: loading the window would cost more than it saves.
+        return (0, 0);
+    }
     let gain = match gain {
         RingGain::Gliding { alphas, limit } => RingGain::Gliding {
             alphas: &alphas[..len],
