@@ -271,7 +271,7 @@ pub fn comb_in_ring_varying(
 }
 
 /// The first part of a comb pass: where the lane shift takes this feed-back delay (AVX-512,
-/// a delay of one to fifteen vectors and a part, reads trailing writes), its whole windows.
+/// a delay of one to three vectors and a part, reads trailing writes), its whole windows.
 /// Returns how many samples it did, the ring piece left for the rest, and the bits of the
 /// largest output magnitude so far.
 fn in_registers<'a>(
@@ -283,7 +283,7 @@ fn in_registers<'a>(
 ) -> (usize, RingPiece<'a>, u32) {
     let RingPiece { ring, read, write } = piece;
     let (done, largest) = match write.checked_sub(read) {
-        Some(delay) if feedback && lane_shift::handles(delay) => {
+        Some(delay) if feedback && lane_shift::handles_in_ring(delay) => {
             lane_shift::comb_in_ring(block, ring, read, write, other, gain)
         }
         _ => (0, 0),
