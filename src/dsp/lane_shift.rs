@@ -201,15 +201,15 @@ pub enum RingGain<'a> {
 
 /// The plugin's feed-back pass ([`super::kernels::comb_in_ring`], same arithmetic and same
 /// histories) over the whole windows of `block`, for a stretch of the history ring whose
-/// reads trail its writes by a span that [`handles_in_ring`] accepts: sample `i` of the block is
-/// kept in `ring[write + i]` and reads `ring[read + i]`, which for all but the first vectors
-/// is an output of this very call, taken from registers instead. A window is the span's
-/// whole vectors and one more. Returns how many samples were done and the bits of their
-/// largest output magnitude; the portable kernel does the rest, less than a window.
+/// reads trail its writes by a span that [`handles_in_ring`] accepts: sample `i` of the
+/// block is kept in `ring[write + i]` and reads `ring[read + i]`, which for all but the
+/// first vectors is an output of this very call, taken from registers instead. A window is
+/// the span's whole vectors and one more. Returns how many samples were done and the bits
+/// of their largest output magnitude; the portable kernel does the rest, less than a window.
 ///
 /// # Panics
-/// If [`handles_in_ring`] is false for `write - read`, if `ring` ends before `write + block.len()`,
-/// or if `other` (or gliding alphas) is shorter than `block`.
+/// If [`handles_in_ring`] is false for `write - read`, if `ring` ends before
+/// `write + block.len()`, or if `other` (or gliding alphas) is shorter than `block`.
 pub fn comb_in_ring(
     block: &mut [f32],
     ring: &mut [f32],
