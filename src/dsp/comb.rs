@@ -101,12 +101,15 @@ struct Fade {
 
 /// Streaming state of one channel's comb filter.
 ///
-/// It keeps both the input and the output history, so that switching between feed-forward and
-/// feed-back (which read different histories) is a crossfade like any delay change, instead of
-/// starting the new mode from silence. Delay and mode changes fade linearly over
-/// `fade_samples`: the two taps read the same signal at nearby times, so their sum stays at
-/// the level of either (an equal-power fade would bulge by up to 3 dB), and a convex mix of two
-/// stable feed-back loops is itself stable.
+/// Feed-forward reads the input history, feed-back the output history. In a steady state
+/// only the history being read is kept: keeping the other would be one more store per
+/// sample, which costs as much as the rest of the filter. A crossfade keeps both, since
+/// each side may read either. So a mode change fades to a comb whose history starts at the
+/// fade (earlier samples read as silence; [`DelayLine::reach_back`]), as if it had just been
+/// switched on. Delay and mode changes fade linearly over `fade_samples`: the two taps read
+/// the same signal at nearby times, so their sum stays at the level of either (an
+/// equal-power fade would bulge by up to 3 dB), and a convex mix of two stable feed-back
+/// loops is itself stable.
 #[derive(Debug, Clone)]
 pub struct CombChannel {
     /// `x[n]`, read by feed-forward.
@@ -185,10 +188,7 @@ impl CombChannel {
         let mut done = 0;
         while done < block.len() {
             if self.fade.is_none() && self.target != self.current {
-                self.fade = Some(Fade {
-                    to: self.target,
-                    elapsed: 0,
-                });
+                self.start_fade();
             }
             let rest = &mut block[done..];
             let alpha = alpha.skip(done);
@@ -203,6 +203,17 @@ impl CombChannel {
             peak_bits = peak_bits.max(bits);
         }
         f32::from_bits(peak_bits)
+    }
+
+    /// Starts a crossfade to the target. Its history may have gone stale while nothing read
+    /// it: as far back as the target reads (interpolation included), that becomes silence.
+    fn start_fade(&mut self) {
+        let to = self.target;
+        match to.mode {
+            CombMode::FeedForward => self.input_history.reach_back(to.tap.reach()),
+            CombMode::FeedBack => self.output_history.reach_back(to.tap.reach()),
+        }
+        self.fade = Some(Fade { to, elapsed: 0 });
     }
 
     /// The steady state: one voicing. Mode and alpha source are decided here, once a block.
@@ -225,8 +236,9 @@ impl CombChannel {
         }
     }
 
-    /// Delays of at least a vector, in either mode: one pass keeps the input, adds the
-    /// delayed history, keeps the result and notes the peak. The pass may read what it wrote
+    /// Delays of at least a vector, in either mode: one pass adds the delayed history, keeps
+    /// the input (feed-forward) or the result (feed-back), and notes the peak; the other
+    /// history only moves along. The pass may read what it wrote
     /// itself a delay earlier (feed-back reads its own output), so a block is not split at
     /// the delay. The arithmetic per sample is the same as [`run`](Self::run)'s, so both give
     /// bit-identical output.
@@ -244,25 +256,26 @@ impl CombChannel {
             (&mut self.input_history, &mut self.output_history)
         };
         let mut peak_bits = 0;
-        read_line.comb_block(other_line, delay, block.len(), |at, ring, other| {
-            let piece = &mut block[at..at + other.len()];
+        read_line.comb_block(delay, block.len(), |range, ring| {
+            let at = range.start;
+            let piece = &mut block[range];
             let bits = match alpha {
                 Control::Constant(a) => {
-                    comb_in_ring(piece, ring, other, mode.effective_alpha(a), feedback)
+                    comb_in_ring(piece, ring, mode.effective_alpha(a), feedback)
                 }
                 Control::PerSample(alphas) => {
                     let (alphas, limit) = (&alphas[at..], mode.alpha_limit());
-                    comb_in_ring_varying(piece, ring, other, alphas, limit, feedback)
+                    comb_in_ring_varying(piece, ring, alphas, limit, feedback)
                 }
             };
             peak_bits = peak_bits.max(bits);
         });
+        other_line.skip(block.len());
         peak_bits
     }
 
     /// Feed-forward shorter than a vector: a chunk reaches further ahead than its delay, so
-    /// the input goes into the history first, then the delayed window is added in, then the
-    /// result goes into the output history.
+    /// the input goes into the history first, then the delayed window is added in.
     fn run_short_feed_forward(&mut self, delay: usize, block: &mut [f32], alpha: Control) -> u32 {
         let mode = CombMode::FeedForward;
         let mut offset = 0;
@@ -288,7 +301,7 @@ impl CombChannel {
                     add_scaled_varying(chunk_newer, newer, alphas_newer, limit);
                 }
             }
-            self.output_history.extend(chunk, true);
+            self.output_history.skip(len);
             peak_bits = peak_bits.max(peak_magnitude_bits(chunk));
             offset += len;
         }
@@ -328,9 +341,18 @@ impl CombChannel {
             };
             let x = *sample;
             let y = x + alpha_at(i) * history.read(tap);
-            self.input_history.push(x);
-            self.output_history.push(finite_or_zero(y));
+            if FEEDBACK {
+                self.output_history.push(finite_or_zero(y));
+            } else {
+                self.input_history.push(x);
+            }
             *sample = y;
+        }
+        // The history this mode does not read only moves along.
+        if FEEDBACK {
+            self.input_history.skip(block.len());
+        } else {
+            self.output_history.skip(block.len());
         }
     }
 
@@ -434,57 +456,71 @@ mod tests {
     use super::*;
 
     /// A comb with alpha gliding every sample (beyond feed-back's 0.999 limit too), moved
-    /// from a delay of 40 to 67 samples with a 100-sample crossfade, within each mode and
-    /// from one mode to the other, against the textbook formulas written out plainly:
-    /// `y = x + a*y[n-d]` (alpha clamped) or `y = x + a*x[n-d]`, and inside the fade
-    /// `x + wet_from + w*(wet_to - wet_from)` with `w = k/100`. The same arithmetic in the
-    /// same order, so the block kernels must match it bit for bit, whatever the block sizes.
+    /// from a delay of 40 to 67 and then to 53 samples with 100-sample crossfades, in every
+    /// sequence of modes, against the textbook formulas written out plainly:
+    /// `y = x + a*y[n-d]` (alpha clamped) or `y = x + a*x[n-d]`, and inside a fade
+    /// `x + wet_from + w*(wet_to - wet_from)` with `w = k/100`. A history its mode does not
+    /// read is not kept, so after a mode change the new mode hears silence before the change;
+    /// the 1024-slot ring wraps in between, so stale samples would be heard if they were not
+    /// silenced. The same arithmetic in the same order, so the block kernels must match it bit
+    /// for bit, whatever the block sizes.
     #[test]
-    fn gliding_alpha_and_crossfade_match_the_plain_formulas() {
-        for from in [CombMode::FeedBack, CombMode::FeedForward] {
-            for to in [CombMode::FeedBack, CombMode::FeedForward] {
-                gliding_alpha_and_crossfade_in([from, to]);
+    fn gliding_alpha_and_crossfades_match_the_plain_formulas() {
+        use CombMode::{FeedBack, FeedForward};
+        for first in [FeedBack, FeedForward] {
+            for second in [FeedBack, FeedForward] {
+                for third in [FeedBack, FeedForward] {
+                    gliding_alpha_and_crossfades_in([first, second, third]);
+                }
             }
         }
     }
 
-    fn gliding_alpha_and_crossfade_in(modes: [CombMode; 2]) {
-        let (first, second, fade, switch_at) = (40, 67, 100, 300);
-        let len = 1_000;
+    fn gliding_alpha_and_crossfades_in(modes: [CombMode; 3]) {
+        let (delays, starts, fade, len) = ([40, 67, 53], [0, 1100, 2200], 100, 3000);
         let x: Vec<f32> = (0..len)
             .map(|n| ((n * 7919 % 1000) as f32 / 500.0 - 1.0) * 0.3)
             .collect();
         let alphas: Vec<f32> = (0..len)
             .map(|n| 1.2 - 2.2 * n as f32 / len as f32)
             .collect();
+        // Where each voicing's history begins: where its mode began.
+        let mut heard_from = [0; 3];
+        for v in 1..3 {
+            heard_from[v] = match modes[v] == modes[v - 1] {
+                true => heard_from[v - 1],
+                false => starts[v],
+            };
+        }
 
         let mut want = vec![0.0f32; len];
         let step = 1.0 / fade as f32;
         for n in 0..len {
-            let wet = |mode: CombMode, delay: usize, want: &[f32]| {
-                let history = match mode {
+            let wet = |v: usize, want: &[f32]| {
+                let history = match modes[v] {
                     CombMode::FeedBack => want,
                     CombMode::FeedForward => &x,
                 };
-                let delayed = if n >= delay { history[n - delay] } else { 0.0 };
-                mode.effective_alpha(alphas[n]) * delayed
+                let delayed = match n.checked_sub(delays[v]) {
+                    Some(m) if m >= heard_from[v] => history[m],
+                    _ => 0.0,
+                };
+                modes[v].effective_alpha(alphas[n]) * delayed
             };
-            want[n] = if n < switch_at {
-                x[n] + wet(modes[0], first, &want)
-            } else if n < switch_at + fade {
-                let weight = (n - switch_at + 1) as f32 * step;
-                let (wet_from, wet_to) =
-                    (wet(modes[0], first, &want), wet(modes[1], second, &want));
+            let v = starts.iter().rposition(|&start| start <= n).unwrap();
+            want[n] = if v > 0 && n < starts[v] + fade {
+                let weight = (n - starts[v] + 1) as f32 * step;
+                let (wet_from, wet_to) = (wet(v - 1, &want), wet(v, &want));
                 x[n] + wet_from + weight * (wet_to - wet_from)
             } else {
-                x[n] + wet(modes[1], second, &want)
+                x[n] + wet(v, &want)
             };
         }
 
-        for sizes in [&[1000][..], &[1, 37, 256, 3], &[300, 64, 5]] {
+        for sizes in [&[3000][..], &[1, 37, 256, 3], &[300, 64, 5]] {
             let coefficients = CombCoefficients {
                 mode: modes[0],
-                delay_samples: first as f32,
+                delay_samples: delays[0] as f32,
                 alpha: 0.0,
             };
             let mut comb = CombChannel::new(200, coefficients);
@@ -495,12 +531,12 @@ mod tests {
                 if start == len {
                     break;
                 }
-                // Blocks end at the switch, so that it lands on the same sample.
-                let end = if start < switch_at { switch_at } else { len };
-                let end = (start + size).min(end);
-                if start == switch_at {
-                    comb.set_target(modes[1], second as f32);
+                // Blocks end at the changes, so that they land on the same samples.
+                if let Some(v) = starts.iter().position(|&s| s == start && s > 0) {
+                    comb.set_target(modes[v], delays[v] as f32);
                 }
+                let next_change = starts.iter().find(|&&s| s > start).unwrap_or(&len);
+                let end = (start + size).min(*next_change);
                 let alpha = Control::PerSample(&alphas[start..end]);
                 comb.process(&mut got[start..end], alpha);
                 start = end;

@@ -1,5 +1,7 @@
 //! A ring buffer of past samples, sized once, read at whole or fractional delays.
 
+use std::ops::Range;
+
 use super::kernels::{self, FadeSlices, MAX_LANES, RingPiece};
 
 /// A delay expressed in samples, split once into its whole and fractional parts so that the
@@ -44,6 +46,12 @@ impl Tap {
         self.whole as f32 + self.frac
     }
 
+    /// How far back a read of this tap may reach, in pushes: two beyond the whole delay,
+    /// for the interpolator's oldest point.
+    pub fn reach(self) -> usize {
+        self.whole + 2
+    }
+
     /// The delay, if it is a whole number of samples.
     pub fn whole_samples(self) -> Option<usize> {
         (self.frac == 0.0).then_some(self.whole)
@@ -64,6 +72,10 @@ pub struct FadeTap {
 }
 
 /// A power-of-two ring buffer: indices wrap with a mask instead of a division.
+///
+/// A line can also be moved along without being written ([`skip`](Self::skip)), when nothing
+/// reads it for a while; it then remembers how much of its past is still the signal, and
+/// [`reach_back`](Self::reach_back) makes the rest silence before it is read again.
 #[derive(Debug, Clone, Default)]
 pub struct DelayLine {
     /// Past samples; `buffer[write]` is the slot the next pushed sample goes into.
@@ -72,6 +84,9 @@ pub struct DelayLine {
     mask: usize,
     /// Index of the slot the next pushed sample is written to.
     write: usize,
+    /// How many of the latest slots hold the signal (or silence put there on purpose); the
+    /// slots before them hold stale samples from before the last skip.
+    filled: usize,
 }
 
 impl DelayLine {
@@ -84,6 +99,7 @@ impl DelayLine {
             buffer: vec![0.0; len],
             mask: len - 1,
             write: 0,
+            filled: len,
         }
     }
 
@@ -96,13 +112,44 @@ impl DelayLine {
     pub fn clear(&mut self) {
         self.buffer.fill(0.0);
         self.write = 0;
+        self.filled = self.buffer.len();
     }
 
     /// Appends the newest sample.
     #[inline]
     pub fn push(&mut self, sample: f32) {
         self.buffer[self.write] = sample;
-        self.write = (self.write + 1) & self.mask;
+        self.advance(1);
+    }
+
+    /// Moves on by `len` slots without writing them: the line's past is stale from here on,
+    /// until [`reach_back`](Self::reach_back) silences what is to be read.
+    pub fn skip(&mut self, len: usize) {
+        self.write = (self.write + len) & self.mask;
+        self.filled = 0;
+    }
+
+    /// Makes the last `delay` slots (at most the whole line) readable: those that went stale
+    /// in a [`skip`](Self::skip) and were not pushed since become silence. Each stale slot is
+    /// cleared at most once, when a read first reaches it.
+    pub fn reach_back(&mut self, delay: usize) {
+        let delay = delay.min(self.buffer.len());
+        if delay <= self.filled {
+            return;
+        }
+        let len = delay - self.filled;
+        let start = self.write.wrapping_sub(delay) & self.mask;
+        let until_wrap = self.buffer.len() - start;
+        self.buffer[start..start + len.min(until_wrap)].fill(0.0);
+        self.buffer[..len.saturating_sub(until_wrap)].fill(0.0);
+        self.filled = delay;
+    }
+
+    /// Counts `len` slots written from `write` on as pushed.
+    #[inline]
+    fn advance(&mut self, len: usize) {
+        self.write = (self.write + len) & self.mask;
+        self.filled = (self.filled + len).min(self.buffer.len());
     }
 
     /// Appends up to [`MAX_BLOCK`] samples, oldest first; non-finite ones are stored as 0
@@ -127,32 +174,27 @@ impl DelayLine {
             first,
         );
         store(&mut self.buffer[..second.len()], second);
-        self.write = (self.write + samples.len()) & self.mask;
+        self.advance(samples.len());
     }
 
-    /// One block of a comb that reads this line `delay` pushes back (the output history for
-    /// feed-back, the input history for feed-forward), with `other` (the comb's other
-    /// history: a line of the same size, pushed exactly as often) kept in step.
-    /// `step(offset, piece, other_slots)` is called on the block's pieces in order: `piece`
-    /// is the stretch of this ring holding both the piece's delayed samples and the slots its
-    /// next pushes go to (see [`RingPiece`]), `other_slots` the matching slots of `other`,
-    /// and `offset` the piece's position in the block; `step` fills both. Then the slots
-    /// count as pushed. The block is split only where the ring wraps and every
-    /// [`MAX_BLOCK`] samples, so a host's block is usually one piece, however short the delay.
+    /// One block of a comb that reads this line `delay` pushes back and keeps what it reads
+    /// (the output history for feed-back, the input history for feed-forward).
+    /// `step(range, piece)` is called on the block's pieces in order: `piece` is the stretch
+    /// of this ring holding both the piece's delayed samples and the slots its next pushes go
+    /// to (see [`RingPiece`]), and `range` the piece's samples in the block; `step` fills the
+    /// slots. Then they count as pushed. The block is split only where the ring wraps and
+    /// every [`MAX_BLOCK`] samples, so a host's block is usually one piece, however short the
+    /// delay.
     ///
     /// # Panics
-    /// If `delay` is under [`MAX_LANES`] or beyond [`max_delay_samples`](Self::max_delay_samples),
-    /// or if `other` is not in step.
+    /// If `delay` is under [`MAX_LANES`] or beyond [`max_delay_samples`](Self::max_delay_samples).
     pub fn comb_block(
         &mut self,
-        other: &mut DelayLine,
         delay: usize,
         len: usize,
-        mut step: impl FnMut(usize, RingPiece, &mut [f32]),
+        mut step: impl FnMut(Range<usize>, RingPiece),
     ) {
-        let size = self.buffer.len();
         assert!((MAX_LANES..=self.max_delay_samples()).contains(&delay));
-        assert!(other.buffer.len() == size && other.write == self.write);
         let mut done = 0;
         while done < len {
             let write = (self.write + done) & self.mask;
@@ -170,11 +212,10 @@ impl DelayLine {
                 read: read - start,
                 write: write - start,
             };
-            step(done, ring, &mut other.buffer[write..write + piece]);
+            step(done..done + piece, ring);
             done += piece;
         }
-        self.write = (self.write + len) & self.mask;
-        other.write = self.write;
+        self.advance(len);
     }
 
     /// One block of a comb crossfading between two voicings, `taps[0]` to `taps[1]`, with this
@@ -224,8 +265,8 @@ impl DelayLine {
             step(done, slices);
             done += piece;
         }
-        self.write = (self.write + len) & self.mask;
-        outputs.write = self.write;
+        self.advance(len);
+        outputs.advance(len);
     }
 
     /// How many slots a piece of a block may span from each of `starts` before one of them
@@ -404,12 +445,12 @@ mod tests {
     /// A feed-back run block by block through `comb_block` equals the recursion
     /// `y[n] = x[n] + 0.5 y[n - delay]` computed plainly, over many wraps of a small ring,
     /// for delays shorter and longer than the blocks and block lengths that put the pieces'
-    /// edges everywhere; the other line keeps the inputs.
+    /// edges everywhere.
     #[test]
     fn comb_block_is_the_recursion() {
         for delay in [16, 17, 64, 255, 300] {
             for block in [1, 3, 64, 255, 512, 1500] {
-                let (mut line, mut inputs) = (DelayLine::new(delay), DelayLine::new(delay));
+                let mut line = DelayLine::new(delay);
                 let x: Vec<f32> = (0..5_000).map(|n| ((n * 37 % 101) as f32) - 50.0).collect();
                 let mut want = x.clone();
                 for n in delay..want.len() {
@@ -417,25 +458,68 @@ mod tests {
                 }
                 let mut got = x.clone();
                 for chunk in got.chunks_mut(block) {
-                    let len = chunk.len();
-                    line.comb_block(&mut inputs, delay, len, |at, piece, kept| {
+                    line.comb_block(delay, chunk.len(), |range, piece| {
                         let RingPiece { ring, read, write } = piece;
                         // One sample at a time, in order: what a vector kernel must equal.
-                        for (i, kept) in kept.iter_mut().enumerate() {
-                            *kept = chunk[at + i];
-                            chunk[at + i] += 0.5 * ring[read + i];
-                            ring[write + i] = chunk[at + i];
+                        for (i, sample) in chunk[range].iter_mut().enumerate() {
+                            *sample += 0.5 * ring[read + i];
+                            ring[write + i] = *sample;
                         }
                     });
                 }
                 assert_eq!(got, want, "delay {delay}, block {block}");
-                // The input line kept the inputs: the last `delay` of them, in order.
-                let (older, newer) = inputs.window(delay, delay);
-                let kept: Vec<f32> = older.iter().chain(newer).copied().collect();
-                assert_eq!(kept, x[x.len() - delay..], "delay {delay}, block {block}");
             }
         }
     }
+
+    /// A skipped stretch is stale: `reach_back` silences exactly the part of it a read is
+    /// about to reach, across the ring's wrap, and leaves what was pushed since and what lies
+    /// beyond the reach alone.
+    #[test]
+    fn reach_back_silences_only_stale_slots() {
+        // A 1024-slot ring full of the ramp: slot k holds 1024 + k below 76, k from there.
+        let mut line = ramp_line(1100);
+        line.skip(1000); // every slot goes stale; the next push goes to slot 52
+        let pushed: Vec<f32> = (0..10).map(|n| 5000.0 + n as f32).collect();
+        for &sample in &pushed {
+            line.push(sample);
+        }
+        let window = |line: &DelayLine, delay: usize| -> Vec<f32> {
+            let (older, newer) = line.window(delay, delay);
+            [older, newer].concat()
+        };
+        let silence_then_pushed = |silent: usize| [vec![0.0; silent], pushed.clone()].concat();
+        // Within what was pushed since the skip, nothing is stale.
+        line.reach_back(10);
+        assert_eq!(window(&line, 10), pushed);
+        // 40 back: slots 22..52 held 1046..1076 and become silence; slot 21 is left alone.
+        assert_eq!(
+            window(&line, 40)[..30],
+            (1046..1076).map(|n| n as f32).collect::<Vec<_>>()
+        );
+        line.reach_back(40);
+        assert_eq!(
+            window(&line, 41),
+            [vec![1045.0], silence_then_pushed(30)].concat()
+        );
+        // Reaching less far again changes nothing.
+        line.reach_back(20);
+        assert_eq!(
+            window(&line, 41),
+            [vec![1045.0], silence_then_pushed(30)].concat()
+        );
+        // 100 back crosses the ring's end (slots 986..1024 and 0..22); slot 985 is left alone.
+        line.reach_back(100);
+        assert_eq!(
+            window(&line, 101),
+            [vec![985.0], silence_then_pushed(90)].concat()
+        );
+        // A fresh line has nothing stale.
+        let mut fresh = ramp_line(3);
+        fresh.reach_back(500);
+        assert_eq!(window(&fresh, 4), [0.0, 0.0, 1.0, 2.0]);
+    }
+
     /// A two-voicing comb run block by block through `fade_block` equals
     /// `y[n] = x[n] + 0.5 h0[n - d0] + 0.25 h1[n - d1]` computed plainly, where each `h` is
     /// the output or the input history as its tap says: for every pairing of the two

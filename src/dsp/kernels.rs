@@ -229,24 +229,19 @@ pub struct RingPiece<'a> {
 
 /// One pass of a comb over a block: the input `block[i]` (NaN and infinities taken as
 /// silence), then `block[i] = input + alpha * ring[read + i]`. The ring keeps the outputs
-/// when `feedback` is set (the comb reads its own past output), the inputs otherwise;
-/// `other` keeps the rest. Outputs are kept with NaN and infinities stored as 0. Returns the
+/// when `feedback` is set (the comb reads its own past output), the inputs otherwise; the
+/// comb's other history is not kept (see [`CombChannel`](super::comb::CombChannel)).
+/// Outputs are kept with NaN and infinities stored as 0. Returns the
 /// bits of the largest output magnitude, as [`peak_magnitude`] would, so that no second pass
 /// is needed to find out whether the limiter has work.
 ///
 /// # Panics
-/// If `other` is shorter than `block`, or `ring` does not fit the pattern of [`RingPiece`].
-pub fn comb_in_ring(
-    block: &mut [f32],
-    ring: RingPiece,
-    other: &mut [f32],
-    alpha: f32,
-    feedback: bool,
-) -> u32 {
+/// If `ring` does not fit the pattern of [`RingPiece`].
+pub fn comb_in_ring(block: &mut [f32], ring: RingPiece, alpha: f32, feedback: bool) -> u32 {
     let gain = RingGain::Steady(alpha);
-    let (done, ring, largest) = in_registers(block, ring, other, feedback, gain);
-    let (rest, other) = (&mut block[done..], &mut other[done..]);
-    largest.max(comb_in_ring_vectors(rest, ring, other, alpha, feedback))
+    let (done, ring, largest) = in_registers(block, ring, feedback, gain);
+    let rest = &mut block[done..];
+    largest.max(comb_in_ring_vectors(rest, ring, alpha, feedback))
 }
 
 /// [`comb_in_ring`] with an alpha per sample (gliding), each clamped to `[-limit, limit]`.
@@ -256,17 +251,15 @@ pub fn comb_in_ring(
 pub fn comb_in_ring_varying(
     block: &mut [f32],
     ring: RingPiece,
-    other: &mut [f32],
     alphas: &[f32],
     limit: f32,
     feedback: bool,
 ) -> u32 {
     let alphas = &alphas[..block.len()];
     let gain = RingGain::Gliding { alphas, limit };
-    let (done, ring, largest) = in_registers(block, ring, other, feedback, gain);
-    let (rest, other) = (&mut block[done..], &mut other[done..]);
-    let rest_largest =
-        comb_in_ring_varying_vectors(rest, ring, other, &alphas[done..], limit, feedback);
+    let (done, ring, largest) = in_registers(block, ring, feedback, gain);
+    let rest = &mut block[done..];
+    let rest_largest = comb_in_ring_varying_vectors(rest, ring, &alphas[done..], limit, feedback);
     largest.max(rest_largest)
 }
 
@@ -277,14 +270,13 @@ pub fn comb_in_ring_varying(
 fn in_registers<'a>(
     block: &mut [f32],
     piece: RingPiece<'a>,
-    other: &mut [f32],
     feedback: bool,
     gain: RingGain,
 ) -> (usize, RingPiece<'a>, u32) {
     let RingPiece { ring, read, write } = piece;
     let (done, largest) = match write.checked_sub(read) {
         Some(delay) if feedback && lane_shift::handles_in_ring(delay) => {
-            lane_shift::comb_in_ring(block, ring, read, write, other, gain)
+            lane_shift::comb_in_ring(block, ring, read, write, gain)
         }
         _ => (0, 0),
     };
@@ -301,15 +293,14 @@ multiversion! {
     fn comb_in_ring_vectors(
         block: &mut [f32],
         ring: RingPiece,
-        other: &mut [f32],
         alpha: f32,
         feedback: bool
     ) -> u32 {
         let alpha = SteadyAlpha(alpha);
         if feedback {
-            comb_in_ring_with::<true>(block, ring, other, alpha)
+            comb_in_ring_with::<true>(block, ring, alpha)
         } else {
-            comb_in_ring_with::<false>(block, ring, other, alpha)
+            comb_in_ring_with::<false>(block, ring, alpha)
         }
     }
 }
@@ -320,7 +311,6 @@ multiversion! {
     fn comb_in_ring_varying_vectors(
         block: &mut [f32],
         ring: RingPiece,
-        other: &mut [f32],
         alphas: &[f32],
         limit: f32,
         feedback: bool
@@ -330,9 +320,9 @@ multiversion! {
             limit,
         };
         if feedback {
-            comb_in_ring_with::<true>(block, ring, other, alpha)
+            comb_in_ring_with::<true>(block, ring, alpha)
         } else {
-            comb_in_ring_with::<false>(block, ring, other, alpha)
+            comb_in_ring_with::<false>(block, ring, alpha)
         }
     }
 }
@@ -392,19 +382,14 @@ impl AlphaSource for GlidingAlpha<'_> {
 fn comb_in_ring_with<const FEEDBACK: bool>(
     block: &mut [f32],
     ring: RingPiece,
-    other: &mut [f32],
     alphas: impl AlphaSource,
 ) -> u32 {
     let RingPiece { ring, read, write } = ring;
     let len = block.len();
-    let other = &mut other[..len];
     assert!(read.max(write) <= ring.len() && len <= ring.len() - read.max(write));
     assert!(read + MAX_LANES <= write || read >= write + len);
     let mut largest = [0u32; MAX_LANES];
-    let vectors = block
-        .chunks_exact_mut(MAX_LANES)
-        .zip(other.chunks_exact_mut(MAX_LANES));
-    for (index, (samples, kept_in_other)) in vectors.enumerate() {
+    for (index, samples) in block.chunks_exact_mut(MAX_LANES).enumerate() {
         let start = index * MAX_LANES;
         let delayed: [f32; MAX_LANES] = ring[read + start..][..MAX_LANES].try_into().unwrap();
         let kept_in_ring = &mut ring[write + start..][..MAX_LANES];
@@ -412,7 +397,7 @@ fn comb_in_ring_with<const FEEDBACK: bool>(
         for lane in 0..MAX_LANES {
             let (y, kept) = comb_sample::<FEEDBACK>(samples[lane], alphas[lane], delayed[lane]);
             samples[lane] = y;
-            (kept_in_ring[lane], kept_in_other[lane]) = kept;
+            kept_in_ring[lane] = kept;
             largest[lane] = largest[lane].max(magnitude_bits(y));
         }
     }
@@ -420,24 +405,20 @@ fn comb_in_ring_with<const FEEDBACK: bool>(
     for i in done..len {
         let (y, kept) = comb_sample::<FEEDBACK>(block[i], alphas.at(i), ring[read + i]);
         block[i] = y;
-        (ring[write + i], other[i]) = kept;
+        ring[write + i] = kept;
         largest[0] = largest[0].max(magnitude_bits(y));
     }
     largest.into_iter().max().unwrap_or(0)
 }
 
 /// One sample of a comb: the output `x + alpha * delayed` (a non-finite input taken as
-/// silence) and what the two histories keep, the ring's first: outputs for feed-back, inputs
-/// otherwise, outputs stored with NaN and infinities as 0.
+/// silence) and what the ring keeps: the output for feed-back (NaN and infinities stored as
+/// 0), the input otherwise.
 #[inline(always)]
-fn comb_sample<const FEEDBACK: bool>(input: f32, alpha: f32, delayed: f32) -> (f32, (f32, f32)) {
+fn comb_sample<const FEEDBACK: bool>(input: f32, alpha: f32, delayed: f32) -> (f32, f32) {
     let x = finite_or_zero(input);
     let y = x + alpha * delayed;
-    let kept = if FEEDBACK {
-        (finite_or_zero(y), x)
-    } else {
-        (x, finite_or_zero(y))
-    };
+    let kept = if FEEDBACK { finite_or_zero(y) } else { x };
     (y, kept)
 }
 
@@ -542,23 +523,21 @@ mod tests {
                         }
                         let mut ring = past.clone();
                         ring.resize(delay + len, f32::NAN);
-                        let (mut block, mut other) = (x[..len].to_vec(), vec![f32::NAN; len]);
+                        let mut block = x[..len].to_vec();
                         let piece = RingPiece {
                             ring: &mut ring,
                             read: 0,
                             write: delay,
                         };
                         let peak = match varying {
-                            true => comb_in_ring_varying(
-                                &mut block, piece, &mut other, &alphas, limit, feedback,
-                            ),
-                            false => comb_in_ring(&mut block, piece, &mut other, 0.7, feedback),
+                            true => {
+                                comb_in_ring_varying(&mut block, piece, &alphas, limit, feedback)
+                            }
+                            false => comb_in_ring(&mut block, piece, 0.7, feedback),
                         };
                         let case = format!("delay {delay}, len {len}, feed-back {feedback}");
                         assert_eq!(block, want, "{case}");
                         assert_eq!(ring, history, "{case}");
-                        let other_want = if feedback { &x[..len] } else { &want[..] };
-                        assert_eq!(other, other_want, "{case}");
                         assert_eq!(peak, peak_magnitude_bits(&want), "{case}");
                     }
                 }
@@ -594,13 +573,13 @@ mod tests {
                 );
                 let mut output = block.clone();
                 // Silent delayed samples: the reads run ahead of the writes here.
-                let (mut ring, mut inputs) = (vec![0.0; 80], vec![0.0; 40]);
+                let mut ring = vec![0.0; 80];
                 let ring = RingPiece {
                     ring: &mut ring,
                     read: 40,
                     write: 0,
                 };
-                let peak = comb_in_ring(&mut output, ring, &mut inputs, 0.5, true);
+                let peak = comb_in_ring(&mut output, ring, 0.5, true);
                 let finite_within = value.is_finite() && value.abs() <= 1.0;
                 assert_eq!(
                     f32::from_bits(peak) <= 1.0,

@@ -199,8 +199,8 @@ pub enum RingGain<'a> {
     Gliding { alphas: &'a [f32], limit: f32 },
 }
 
-/// The plugin's feed-back pass ([`super::kernels::comb_in_ring`], same arithmetic and same
-/// histories) over the whole windows of `block`, for a stretch of the history ring whose
+/// The plugin's feed-back pass ([`super::kernels::comb_in_ring`], same arithmetic, same
+/// kept outputs) over the whole windows of `block`, for a stretch of the history ring whose
 /// reads trail its writes by a span that [`handles_in_ring`] accepts: sample `i` of the
 /// block is kept in `ring[write + i]` and reads `ring[read + i]`, which for all but the
 /// first vectors is an output of this very call, taken from registers instead. A window is
@@ -209,13 +209,12 @@ pub enum RingGain<'a> {
 ///
 /// # Panics
 /// If [`handles_in_ring`] is false for `write - read`, if `ring` ends before
-/// `write + block.len()`, or if `other` (or gliding alphas) is shorter than `block`.
+/// `write + block.len()`, or if gliding alphas are fewer than `block`'s samples.
 pub fn comb_in_ring(
     block: &mut [f32],
     ring: &mut [f32],
     read: usize,
     write: usize,
-    other: &mut [f32],
     gain: RingGain,
 ) -> (usize, u32) {
     let span = write
@@ -223,7 +222,7 @@ pub fn comb_in_ring(
         .filter(|span| handles_in_ring(*span));
     let span = span.expect("no lane-shift kernel for this ring piece");
     let len = block.len();
-    let (ring, other) = (&mut ring[read..write + len], &mut other[..len]);
+    let ring = &mut ring[read..write + len];
     if len < (span / LANES + 1) * LANES {
         // Not one window: loading the window would cost more than it saves.
         return (0, 0);
@@ -236,17 +235,14 @@ pub fn comb_in_ring(
         steady => steady,
     };
     #[cfg(not(target_arch = "x86_64"))]
-    unreachable!(
-        "`handles` is false off x86-64: {:?}",
-        (block, ring, other, gain)
-    );
+    unreachable!("`handles` is false off x86-64: {:?}", (block, ring, gain));
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `handles` checked that this CPU has AVX-512.
     unsafe {
         match span / LANES {
-            1 => ring_windows::<2>(block, ring, other, gain),
-            2 => ring_windows::<3>(block, ring, other, gain),
-            _ => ring_windows::<4>(block, ring, other, gain),
+            1 => ring_windows::<2>(block, ring, gain),
+            2 => ring_windows::<3>(block, ring, gain),
+            _ => ring_windows::<4>(block, ring, gain),
         }
     }
 }
@@ -259,13 +255,12 @@ pub fn comb_in_ring(
 fn ring_windows<const W: usize>(
     block: &mut [f32],
     ring: &mut [f32],
-    other: &mut [f32],
     gain: RingGain,
 ) -> (usize, u32) {
     match gain {
-        RingGain::Steady(alpha) => ring_windows_with::<W, false>(block, ring, other, alpha, &[]),
+        RingGain::Steady(alpha) => ring_windows_with::<W, false>(block, ring, alpha, &[]),
         RingGain::Gliding { alphas, limit } => {
-            ring_windows_with::<W, true>(block, ring, other, limit, alphas)
+            ring_windows_with::<W, true>(block, ring, limit, alphas)
         }
     }
 }
@@ -281,7 +276,6 @@ fn ring_windows<const W: usize>(
 fn ring_windows_with<const W: usize, const GLIDING: bool>(
     block: &mut [f32],
     ring: &mut [f32],
-    other: &mut [f32],
     alpha: f32,
     alphas: &[f32],
 ) -> (usize, u32) {
@@ -309,9 +303,8 @@ fn ring_windows_with<const W: usize, const GLIDING: bool>(
     let kept_outputs = &mut ring[span..span + done];
     let groups = block[..done]
         .chunks_exact_mut(group)
-        .zip(kept_outputs.chunks_exact_mut(group))
-        .zip(other[..done].chunks_exact_mut(group));
-    for (g, ((samples, kept_outputs), kept_inputs)) in groups.enumerate() {
+        .zip(kept_outputs.chunks_exact_mut(group));
+    for (g, (samples, kept_outputs)) in groups.enumerate() {
         for i in 0..W {
             let at = i * LANES;
             // SAFETY: every load and store touches `LANES` f32s of a slice at least `at +
@@ -336,7 +329,6 @@ fn ring_windows_with<const W: usize, const GLIDING: bool>(
                 let kept = _mm512_maskz_mov_ps(_mm512_cmplt_epi32_mask(magnitude, infinity), y);
                 _mm512_storeu_ps(samples[at..at + LANES].as_mut_ptr(), y);
                 _mm512_storeu_ps(kept_outputs[at..at + LANES].as_mut_ptr(), kept);
-                _mm512_storeu_ps(kept_inputs[at..at + LANES].as_mut_ptr(), x);
                 window[i] = kept;
                 largest = _mm512_max_epu32(largest, magnitude);
             }
@@ -391,7 +383,7 @@ mod tests {
 
     /// The plugin's ring pass, for every span it takes, steady and gliding alphas, at lengths
     /// around one, two and three windows: the textbook recursion `y = x + a y[n - span]`
-    /// over a history, sample by sample, to the bit: the block, both kept histories and the
+    /// over a history, sample by sample, to the bit: the block, the kept outputs and the
     /// peak. The input has a NaN and infinities (taken as silence, never kept); the gliding
     /// alphas pass both limits and one is NaN (clamped as `f32::clamp` does); the ring holds
     /// NaN before the delayed samples, which must never be read.
@@ -428,34 +420,29 @@ mod tests {
                     let past: Vec<f32> = (0..span).map(|n| (n as f32 / 64.0).sin()).collect();
                     let mut history = past.clone();
                     let mut want = Vec::new();
-                    let mut want_inputs = Vec::new();
                     for n in 0..len {
                         let input = if x[n].is_finite() { x[n] } else { 0.0 };
                         let y = input + textbook(n, gliding) * history[n];
                         history.push(if y.is_finite() { y } else { 0.0 });
                         want.push(y);
-                        want_inputs.push(input);
                     }
                     let before = 16;
                     let mut ring = vec![f32::NAN; before];
                     ring.extend(&past);
                     ring.resize(before + span + len, f32::NAN);
-                    let (mut block, mut other) = (x[..len].to_vec(), vec![f32::NAN; len]);
+                    let mut block = x[..len].to_vec();
                     let piece = RingPiece {
                         ring: &mut ring,
                         read: before,
                         write: before + span,
                     };
                     let peak = match gliding {
-                        true => comb_in_ring_varying(
-                            &mut block, piece, &mut other, &alphas, limit, true,
-                        ),
-                        false => comb_in_ring(&mut block, piece, &mut other, -0.95, true),
+                        true => comb_in_ring_varying(&mut block, piece, &alphas, limit, true),
+                        false => comb_in_ring(&mut block, piece, -0.95, true),
                     };
                     let case = format!("span {span}, len {len}, gliding {gliding}");
                     assert_eq!(bits(&block), bits(&want), "{case}");
                     assert_eq!(bits(&ring[before..]), bits(&history), "{case}");
-                    assert_eq!(bits(&other), bits(&want_inputs), "{case}");
                     let want_peak = want.iter().map(|y| y.to_bits() & !(1 << 31)).max();
                     assert_eq!(peak, want_peak.unwrap_or(0), "{case}");
                 }
