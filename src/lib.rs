@@ -155,6 +155,7 @@ impl ControlGlides {
 /// `param`'s value in the units the DSP uses: a glide where the host moved the parameter, a
 /// jump where it restored it. nice-plug's smoother only tells the two apart; it is stepped
 /// along without computing its values.
+#[inline]
 fn follow<'a>(
     glide: &mut Glide,
     param: &FloatParam,
@@ -207,6 +208,7 @@ impl PrimeComb {
     /// primes as the parameters say, and unsnapped until the pool has delivered this rate's
     /// table. Returns the longest channel delay. Lock-free and allocation-free; the combs are
     /// retargeted only when something their targets depend on changed.
+    #[inline]
     fn retarget_combs(&mut self) -> f32 {
         let table = self.tables.poll(self.sample_rate);
         let primes = table
@@ -231,6 +233,7 @@ impl PrimeComb {
         delays[0].max(delays[1])
     }
 
+    #[inline]
     fn process_block(&mut self, buffer: &mut Buffer) -> ProcessStatus {
         if self.scratch.max_block_samples() == 0 {
             // Not activated (a host bug): pass the audio through rather than loop forever.

@@ -183,6 +183,7 @@ impl CombChannel {
     ///
     /// # Panics
     /// If `alpha` is [`Control::PerSample`] with fewer values than `block` has samples.
+    #[inline]
     pub fn process(&mut self, block: &mut [f32], alpha: Control) -> f32 {
         let mut peak_bits = 0;
         let mut done = 0;

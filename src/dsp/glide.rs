@@ -73,6 +73,7 @@ impl Glide {
 
     /// The values of the next `values.len()` samples: a constant when at rest, otherwise
     /// written into `values`. The last value of a glide is its target exactly.
+    #[inline]
     pub fn next_block<'a>(&mut self, values: &'a mut [f32]) -> Control<'a> {
         if self.done >= self.length {
             return Control::Constant(self.to);

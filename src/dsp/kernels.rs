@@ -237,6 +237,7 @@ pub struct RingPiece<'a> {
 ///
 /// # Panics
 /// If `ring` does not fit the pattern of [`RingPiece`].
+#[inline]
 pub fn comb_in_ring(block: &mut [f32], ring: RingPiece, alpha: f32, feedback: bool) -> u32 {
     let gain = RingGain::Steady(alpha);
     let (done, ring, largest) = in_registers(block, ring, feedback, gain);
@@ -248,6 +249,7 @@ pub fn comb_in_ring(block: &mut [f32], ring: RingPiece, alpha: f32, feedback: bo
 ///
 /// # Panics
 /// As [`comb_in_ring`], and if `alphas` is shorter than `block`.
+#[inline]
 pub fn comb_in_ring_varying(
     block: &mut [f32],
     ring: RingPiece,
@@ -267,6 +269,7 @@ pub fn comb_in_ring_varying(
 /// a delay of one to three vectors and a part, reads trailing writes), its whole windows.
 /// Returns how many samples it did, the ring piece left for the rest, and the bits of the
 /// largest output magnitude so far.
+#[inline]
 fn in_registers<'a>(
     block: &mut [f32],
     piece: RingPiece<'a>,
