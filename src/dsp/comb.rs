@@ -239,10 +239,10 @@ impl CombChannel {
 
     /// Delays of at least a vector, in either mode: one pass adds the delayed history, keeps
     /// the input (feed-forward) or the result (feed-back), and notes the peak; the other
-    /// history only moves along. The pass may read what it wrote
-    /// itself a delay earlier (feed-back reads its own output), so a block is not split at
-    /// the delay. The arithmetic per sample is the same as [`run`](Self::run)'s, so both give
-    /// bit-identical output.
+    /// history only moves along. The pass may read what it wrote itself a delay earlier
+    /// (feed-back reads its own output), so a block is not split at the delay. The
+    /// arithmetic per sample is the same as [`run`](Self::run)'s, so both give bit-identical
+    /// output.
     fn run_one_pass(
         &mut self,
         mode: CombMode,
