@@ -5,7 +5,7 @@ use super::control::Control;
 use super::delay_line::{DelayLine, FadeTap, MAX_BLOCK, Tap};
 use super::kernels::{
     FadeWeights, MAX_LANES, add_scaled, add_scaled_varying, comb_in_ring, comb_in_ring_varying,
-    crossfade, finite_or_zero, peak_magnitude_bits,
+    crossfade, crossfade_same_mode, fade_sample, finite_or_zero, peak_magnitude_bits,
 };
 use super::safety::silence_non_finite;
 
@@ -103,13 +103,14 @@ struct Fade {
 ///
 /// Feed-forward reads the input history, feed-back the output history. In a steady state
 /// only the history being read is kept: keeping the other would be one more store per
-/// sample, which costs as much as the rest of the filter. A crossfade keeps both, since
-/// each side may read either. So a mode change fades to a comb whose history starts at the
-/// fade (earlier samples read as silence; [`DelayLine::reach_back`]), as if it had just been
-/// switched on. Delay and mode changes fade linearly over `fade_samples`: the two taps read
-/// the same signal at nearby times, so their sum stays at the level of either (an
-/// equal-power fade would bulge by up to 3 dB), and a convex mix of two stable feed-back
-/// loops is itself stable.
+/// sample, which costs as much as the rest of the filter. A crossfade keeps what its two
+/// sides read: one history for a change of delay, both across a change of mode. So a mode
+/// change fades to a comb that hears its history only as far back as it was kept without a
+/// break, usually from the fade on, as if it had just been switched on (earlier samples
+/// read as silence; [`DelayLine::reach_back`]). Delay and mode changes fade linearly over
+/// `fade_samples`: the two taps read the same signal at nearby times, so their sum stays at
+/// the level of either (an equal-power fade would bulge by up to 3 dB), and a convex mix of
+/// two stable feed-back loops is itself stable.
 #[derive(Debug, Clone)]
 pub struct CombChannel {
     /// `x[n]`, read by feed-forward.
@@ -382,28 +383,46 @@ impl CombChannel {
         peak_bits
     }
 
-    /// A crossfade with a fractional delay on either side: one sample at a time.
+    /// A crossfade with a fractional delay on either side: one sample at a time. Like the
+    /// block pass, it keeps only the histories the two voicings read.
     fn run_fade_samples(&mut self, block: &mut [f32], alpha: Control, fade: Fade) {
         let from = self.current;
+        let reads = |mode| from.mode == mode || fade.to.mode == mode;
+        let keep_inputs = reads(CombMode::FeedForward);
+        let keep_outputs = reads(CombMode::FeedBack);
         let step = 1.0 / self.fade_samples as f32;
         for (i, sample) in block.iter_mut().enumerate() {
             let alpha = alpha.at(i);
             let weight_to = (fade.elapsed + i + 1) as f32 * step;
-            let wet_from = self.wet(from, alpha);
-            let wet_to = self.wet(fade.to, alpha);
             let x = *sample;
-            let y = x + wet_from + weight_to * (wet_to - wet_from);
-            self.input_history.push(x);
-            self.output_history.push(finite_or_zero(y));
+            let y = fade_sample(
+                x,
+                self.wet(from, alpha),
+                self.wet(fade.to, alpha),
+                weight_to,
+            );
+            if keep_inputs {
+                self.input_history.push(x);
+            }
+            if keep_outputs {
+                self.output_history.push(finite_or_zero(y));
+            }
             *sample = y;
+        }
+        if !keep_inputs {
+            self.input_history.skip(block.len());
+        }
+        if !keep_outputs {
+            self.output_history.skip(block.len());
         }
     }
 
     /// A crossfade between two whole-sample delays of at least a vector (what a tau knob with
     /// prime snap makes), a block at a time: one vector pass reads both voicings' delayed
-    /// samples straight from the histories, mixes them and keeps the input and the output.
-    /// The same arithmetic per sample as [`run_fade_samples`](Self::run_fade_samples), so the
-    /// output is bit-identical. Returns the bits of the output's peak magnitude.
+    /// samples straight from the histories, mixes them and keeps the history (or, across a
+    /// mode change, both) that the voicings read. The same arithmetic per sample as
+    /// [`run_fade_samples`](Self::run_fade_samples), so the output is bit-identical. Returns
+    /// the bits of the output's peak magnitude.
     fn run_fade_blocks(
         &mut self,
         block: &mut [f32],
@@ -411,31 +430,72 @@ impl CombChannel {
         fade: Fade,
         delays: [usize; 2],
     ) -> u32 {
-        let voicings = [self.current, fade.to];
+        let weights = FadeWeights {
+            first_index: (fade.elapsed + 1) as i32,
+            step: 1.0 / self.fade_samples as f32,
+        };
+        match self.current.mode == fade.to.mode {
+            true => self.run_delay_fade_blocks(block, alpha, delays, weights),
+            false => self.run_mode_fade_blocks(block, alpha, fade.to, delays, weights),
+        }
+    }
+
+    /// A crossfade between two delays of one mode: both read the history the mode keeps, and
+    /// the other one only moves along, as in a steady state.
+    fn run_delay_fade_blocks(
+        &mut self,
+        block: &mut [f32],
+        alpha: Control,
+        delays: [usize; 2],
+        weights: FadeWeights,
+    ) -> u32 {
+        let mode = self.current.mode;
+        let feedback = mode == CombMode::FeedBack;
+        let Self {
+            input_history,
+            output_history,
+            fade_alphas: steady_alphas,
+            ..
+        } = self;
+        let (read_line, other_line) = match feedback {
+            true => (output_history, input_history),
+            false => (input_history, output_history),
+        };
+        let mut peak_bits = 0;
+        read_line.fade_block_in_line(delays, block.len(), |at, slices| {
+            let piece = &mut block[at..at + slices.kept.len()];
+            let alphas = alpha.spelled_out(at, piece.len(), steady_alphas);
+            let (limit, weights) = (mode.alpha_limit(), weights.skip(at));
+            let bits = crossfade_same_mode(piece, slices, alphas, limit, weights, feedback);
+            peak_bits = peak_bits.max(bits);
+        });
+        other_line.skip(block.len());
+        peak_bits
+    }
+
+    /// A crossfade across a change of mode: each side reads its own history, and both are
+    /// kept.
+    fn run_mode_fade_blocks(
+        &mut self,
+        block: &mut [f32],
+        alpha: Control,
+        to: Voicing,
+        delays: [usize; 2],
+        weights: FadeWeights,
+    ) -> u32 {
+        let voicings = [self.current, to];
         let alpha_limits = voicings.map(|voicing| voicing.mode.alpha_limit());
         let taps = [0, 1].map(|v| FadeTap {
             delay: delays[v],
             reads_outputs: voicings[v].mode == CombMode::FeedBack,
         });
-        let step = 1.0 / self.fade_samples as f32;
         let steady_alphas = &mut self.fade_alphas;
         let mut peak_bits = 0;
-        let len = block.len();
         self.input_history
-            .fade_block(&mut self.output_history, taps, len, |at, slices| {
+            .fade_block(&mut self.output_history, taps, block.len(), |at, slices| {
                 let piece = &mut block[at..at + slices.kept_inputs.len()];
-                let alphas = match alpha.skip(at) {
-                    Control::Constant(a) => {
-                        steady_alphas[..piece.len()].fill(a);
-                        &steady_alphas[..piece.len()]
-                    }
-                    Control::PerSample(alphas) => alphas,
-                };
-                let weights = FadeWeights {
-                    first_index: (fade.elapsed + at + 1) as i32,
-                    step,
-                };
-                let bits = crossfade(piece, slices, alphas, alpha_limits, weights);
+                let alphas = alpha.spelled_out(at, piece.len(), steady_alphas);
+                let bits = crossfade(piece, slices, alphas, alpha_limits, weights.skip(at));
                 peak_bits = peak_bits.max(bits);
             });
         peak_bits
@@ -457,43 +517,53 @@ mod tests {
     use super::*;
 
     /// A comb with alpha gliding every sample (beyond feed-back's 0.999 limit too), moved
-    /// from a delay of 40 to 67 and then to 53 samples with 100-sample crossfades, in every
+    /// from one delay to a second and then a third with 100-sample crossfades, in every
     /// sequence of modes, against the textbook formulas written out plainly:
     /// `y = x + a*y[n-d]` (alpha clamped) or `y = x + a*x[n-d]`, and inside a fade
     /// `x + wet_from + w*(wet_to - wet_from)` with `w = k/100`. A history its mode does not
     /// read is not kept, so after a mode change the new mode hears silence before the change;
     /// the 1024-slot ring wraps in between, so stale samples would be heard if they were not
-    /// silenced. The same arithmetic in the same order, so the block kernels must match it bit
-    /// for bit, whatever the block sizes.
+    /// silenced. The same arithmetic in the same order, so every path must match it bit for
+    /// bit, whatever the block sizes:
+    /// - delays 40, 67, 53: the vector passes;
+    /// - the same with the third change right as the second fade ends: a fade within one mode
+    ///   keeps only that mode's history, so the next mode still starts from silence;
+    /// - delays 5, 11, 7: the per-sample loops (and feed-forward's short path).
     #[test]
     fn gliding_alpha_and_crossfades_match_the_plain_formulas() {
         use CombMode::{FeedBack, FeedForward};
-        for first in [FeedBack, FeedForward] {
-            for second in [FeedBack, FeedForward] {
-                for third in [FeedBack, FeedForward] {
-                    gliding_alpha_and_crossfades_in([first, second, third]);
+        let voicings = [
+            ([40, 67, 53], [0, 1100, 2200]),
+            ([40, 67, 53], [0, 1100, 1200]),
+            ([5, 11, 7], [0, 1100, 1200]),
+        ];
+        for (delays, starts) in voicings {
+            for first in [FeedBack, FeedForward] {
+                for second in [FeedBack, FeedForward] {
+                    for third in [FeedBack, FeedForward] {
+                        gliding_alpha_and_crossfades_in([first, second, third], delays, starts);
+                    }
                 }
             }
         }
     }
 
-    fn gliding_alpha_and_crossfades_in(modes: [CombMode; 3]) {
-        let (delays, starts, fade, len) = ([40, 67, 53], [0, 1100, 2200], 100, 3000);
+    fn gliding_alpha_and_crossfades_in(
+        modes: [CombMode; 3],
+        delays: [usize; 3],
+        starts: [usize; 3],
+    ) {
+        let (fade, len) = (100, 3000);
         let x: Vec<f32> = (0..len)
             .map(|n| ((n * 7919 % 1000) as f32 / 500.0 - 1.0) * 0.3)
             .collect();
         let alphas: Vec<f32> = (0..len)
             .map(|n| 1.2 - 2.2 * n as f32 / len as f32)
             .collect();
-        // Where each voicing's history begins: where its mode began.
-        let mut heard_from = [0; 3];
-        for v in 1..3 {
-            heard_from[v] = match modes[v] == modes[v - 1] {
-                true => heard_from[v - 1],
-                false => starts[v],
-            };
-        }
-
+        // A history is kept while a voicing being heard reads it (both sides of a fade);
+        // a sample in it is heard only if it has been kept ever since.
+        let history_of = |mode| (mode == CombMode::FeedForward) as usize;
+        let mut kept_from = [0; 2];
         let mut want = vec![0.0f32; len];
         let step = 1.0 / fade as f32;
         for n in 0..len {
@@ -503,19 +573,26 @@ mod tests {
                     CombMode::FeedForward => &x,
                 };
                 let delayed = match n.checked_sub(delays[v]) {
-                    Some(m) if m >= heard_from[v] => history[m],
+                    Some(m) if m >= kept_from[history_of(modes[v])] => history[m],
                     _ => 0.0,
                 };
                 modes[v].effective_alpha(alphas[n]) * delayed
             };
             let v = starts.iter().rposition(|&start| start <= n).unwrap();
-            want[n] = if v > 0 && n < starts[v] + fade {
+            let heard = if v > 0 && n < starts[v] + fade {
                 let weight = (n - starts[v] + 1) as f32 * step;
                 let (wet_from, wet_to) = (wet(v - 1, &want), wet(v, &want));
-                x[n] + wet_from + weight * (wet_to - wet_from)
+                want[n] = x[n] + wet_from + weight * (wet_to - wet_from);
+                v - 1..=v
             } else {
-                x[n] + wet(v, &want)
+                want[n] = x[n] + wet(v, &want);
+                v..=v
             };
+            for mode in [CombMode::FeedBack, CombMode::FeedForward] {
+                if !heard.clone().any(|v| modes[v] == mode) {
+                    kept_from[history_of(mode)] = n + 1;
+                }
+            }
         }
 
         for sizes in [&[3000][..], &[1, 37, 256, 3], &[300, 64, 5]] {
@@ -542,7 +619,10 @@ mod tests {
                 comb.process(&mut got[start..end], alpha);
                 start = end;
             }
-            assert_eq!(got, want, "{modes:?}, blocks {sizes:?}");
+            assert_eq!(
+                got, want,
+                "{modes:?}, delays {delays:?} from {starts:?}, blocks {sizes:?}"
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::kernels::{self, FadeSlices, MAX_LANES, RingPiece};
+use super::kernels::{self, FadeSlices, MAX_LANES, RingPiece, SameModeFadeSlices};
 
 /// A delay expressed in samples, split once into its whole and fractional parts so that the
 /// per-sample read does not redo the split.
@@ -239,18 +239,12 @@ impl DelayLine {
         len: usize,
         mut step: impl FnMut(usize, FadeSlices),
     ) {
-        for tap in taps {
-            assert!((MAX_LANES..=self.max_delay_samples()).contains(&tap.delay));
-        }
+        let delays = taps.map(|tap| tap.delay);
+        self.assert_fade_delays(delays);
         assert!(outputs.buffer.len() == self.buffer.len() && outputs.write == self.write);
-        let shortest_delay = taps[0].delay.min(taps[1].delay);
         let mut done = 0;
         while done < len {
-            let write = (self.write + done) & self.mask;
-            let reads = taps.map(|tap| write.wrapping_sub(tap.delay) & self.mask);
-            let piece = (len - done)
-                .min(shortest_delay)
-                .min(self.room_after(&[write, reads[0], reads[1]]));
+            let (write, reads, piece) = self.fade_piece(done, len, delays);
             let (kept_inputs, inputs_around) = split_at_slots(&mut self.buffer, write, piece);
             let (kept_outputs, outputs_around) = split_at_slots(&mut outputs.buffer, write, piece);
             let delayed = [0, 1].map(|voicing| {
@@ -270,6 +264,56 @@ impl DelayLine {
         }
         self.advance(len);
         outputs.advance(len);
+    }
+
+    /// One block of a comb crossfading between two delays, `delays[0]` to `delays[1]`, that
+    /// both read this line, which keeps what they read (a change of delay within one mode).
+    /// Otherwise as [`fade_block`](Self::fade_block): `step(offset, slices)` fills each
+    /// piece's slots of this line.
+    ///
+    /// # Panics
+    /// If a delay is under [`MAX_LANES`] or beyond
+    /// [`max_delay_samples`](Self::max_delay_samples).
+    pub fn fade_block_in_line(
+        &mut self,
+        delays: [usize; 2],
+        len: usize,
+        mut step: impl FnMut(usize, SameModeFadeSlices),
+    ) {
+        self.assert_fade_delays(delays);
+        let mut done = 0;
+        while done < len {
+            let (write, reads, piece) = self.fade_piece(done, len, delays);
+            let (kept, around) = split_at_slots(&mut self.buffer, write, piece);
+            let delayed = reads.map(|read| around.read(read, piece));
+            step(done, SameModeFadeSlices { delayed, kept });
+            done += piece;
+        }
+        self.advance(len);
+    }
+
+    fn assert_fade_delays(&self, delays: [usize; 2]) {
+        for delay in delays {
+            assert!((MAX_LANES..=self.max_delay_samples()).contains(&delay));
+        }
+    }
+
+    /// The piece of a fading block that starts `done` samples into it: the slot it fills
+    /// first, the slot each voicing reads first, and its length. Pieces are no longer than
+    /// the shorter delay, so that they read only samples pushed before them, and end where
+    /// the ring wraps.
+    fn fade_piece(
+        &self,
+        done: usize,
+        len: usize,
+        delays: [usize; 2],
+    ) -> (usize, [usize; 2], usize) {
+        let write = (self.write + done) & self.mask;
+        let reads = delays.map(|delay| write.wrapping_sub(delay) & self.mask);
+        let piece = (len - done)
+            .min(delays[0].min(delays[1]))
+            .min(self.room_after(&[write, reads[0], reads[1]]));
+        (write, reads, piece)
     }
 
     /// How many slots a piece of a block may span from each of `starts` before one of them
@@ -527,7 +571,8 @@ mod tests {
     /// `y[n] = x[n] + 0.5 h0[n - d0] + 0.25 h1[n - d1]` computed plainly, where each `h` is
     /// the output or the input history as its tap says: for every pairing of the two
     /// histories, delays shorter and longer than the blocks, over many wraps of a small ring.
-    /// A piece reaching past a delay would read slots not filled yet and fail.
+    /// A piece reaching past a delay would read slots not filled yet and fail. Where both
+    /// taps read one history, `fade_block_in_line` on that line alone must give the same.
     #[test]
     fn fade_block_reads_both_histories() {
         let x: Vec<f32> = (0..5_000).map(|n| ((n * 37 % 101) as f32) - 50.0).collect();
@@ -567,6 +612,27 @@ mod tests {
                     let case =
                         format!("delays {delays:?}, outputs {reads_outputs:?}, block {block}");
                     assert_eq!(got, want, "{case}");
+                    if reads_outputs[0] != reads_outputs[1] {
+                        continue;
+                    }
+                    // Both taps in one history: the one-line pass keeps only that one.
+                    let mut line = DelayLine::new(300);
+                    let mut got = x.clone();
+                    for chunk in got.chunks_mut(block) {
+                        line.fade_block_in_line(delays, chunk.len(), |at, slices| {
+                            let SameModeFadeSlices {
+                                delayed: [first, second],
+                                kept,
+                            } = slices;
+                            let piece = &mut chunk[at..at + kept.len()];
+                            for (i, sample) in piece.iter_mut().enumerate() {
+                                let input = *sample;
+                                *sample += 0.5 * first[i] + 0.25 * second[i];
+                                kept[i] = if reads_outputs[0] { *sample } else { input };
+                            }
+                        });
+                    }
+                    assert_eq!(got, want, "one line, {case}");
                 }
             }
         }

@@ -203,8 +203,7 @@ multiversion! {
             let a = alphas[i];
             let wet_from = a.clamp(-limit_from, limit_from) * from[i];
             let wet_to = a.clamp(-limit_to, limit_to) * to[i];
-            let weight_to = (weights.first_index + i as i32) as f32 * weights.step;
-            let y = x + wet_from + weight_to * (wet_to - wet_from);
+            let y = fade_sample(x, wet_from, wet_to, weights.at(i));
             block[i] = y;
             kept_inputs[i] = x;
             kept_outputs[i] = finite_or_zero(y);
@@ -212,6 +211,73 @@ multiversion! {
         }
         largest
     }
+}
+
+/// What one piece of a crossfade within one mode reads and fills: both voicings' delayed
+/// samples come from the one history that mode reads, and only that history is kept.
+#[derive(Debug)]
+pub struct SameModeFadeSlices<'a> {
+    pub delayed: [&'a [f32]; 2],
+    pub kept: &'a mut [f32],
+}
+
+multiversion! {
+    /// [`crossfade`] between two voicings of the same mode (a change of delay only): both
+    /// read one history and share one alpha limit, so alpha is clamped once, and only the
+    /// history the mode reads is kept, the output (NaN and infinities stored as 0) when
+    /// `feedback` is set, the input otherwise. Per sample the same arithmetic as
+    /// [`crossfade`], so the output is bit-identical to it.
+    ///
+    /// # Panics
+    /// If any slice is shorter than `block`.
+    pub fn crossfade_same_mode(
+        block: &mut [f32],
+        slices: SameModeFadeSlices,
+        alphas: &[f32],
+        alpha_limit: f32,
+        weights: FadeWeights,
+        feedback: bool
+    ) -> u32 {
+        if feedback {
+            crossfade_same_mode_with::<true>(block, slices, alphas, alpha_limit, weights)
+        } else {
+            crossfade_same_mode_with::<false>(block, slices, alphas, alpha_limit, weights)
+        }
+    }
+}
+
+/// The loop of [`crossfade_same_mode`], specialised for the mode.
+#[inline(always)]
+fn crossfade_same_mode_with<const FEEDBACK: bool>(
+    block: &mut [f32],
+    slices: SameModeFadeSlices,
+    alphas: &[f32],
+    limit: f32,
+    weights: FadeWeights,
+) -> u32 {
+    let len = block.len();
+    let SameModeFadeSlices {
+        delayed: [from, to],
+        kept,
+    } = slices;
+    let (from, to, alphas, kept) = (&from[..len], &to[..len], &alphas[..len], &mut kept[..len]);
+    let mut largest = 0u32;
+    for i in 0..len {
+        let x = finite_or_zero(block[i]);
+        let a = alphas[i].clamp(-limit, limit);
+        let y = fade_sample(x, a * from[i], a * to[i], weights.at(i));
+        block[i] = y;
+        kept[i] = if FEEDBACK { finite_or_zero(y) } else { x };
+        largest = largest.max(magnitude_bits(y));
+    }
+    largest
+}
+
+/// One sample of a crossfading comb: the input plus the delayed path faded from `wet_from`
+/// to `wet_to` by `weight_to`.
+#[inline(always)]
+pub fn fade_sample(x: f32, wet_from: f32, wet_to: f32, weight_to: f32) -> f32 {
+    x + wet_from + weight_to * (wet_to - wet_from)
 }
 
 /// A stretch of a comb's history ring that one call both reads and writes: sample `i` of
@@ -433,6 +499,23 @@ fn comb_sample<const FEEDBACK: bool>(input: f32, alpha: f32, delayed: f32) -> (f
 pub struct FadeWeights {
     pub first_index: i32,
     pub step: f32,
+}
+
+impl FadeWeights {
+    /// The same fade, `offset` samples on.
+    #[inline(always)]
+    pub fn skip(self, offset: usize) -> Self {
+        Self {
+            first_index: self.first_index + offset as i32,
+            ..self
+        }
+    }
+
+    /// The weight of sample `i` of the call.
+    #[inline(always)]
+    pub fn at(self, i: usize) -> f32 {
+        (self.first_index + i as i32) as f32 * self.step
+    }
 }
 
 /// What the comb's histories store of a sample: NaN or infinity from bad input would
