@@ -15,6 +15,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use harness::{Harness, PluginHarness};
 use nice_plug::prelude::*;
+use primecomb::offline_host::ParamIndex;
 
 const SR: f32 = 48_000.0;
 const BLOCK_SIZES: [usize; 4] = [32, 64, 512, 4096];
@@ -112,6 +113,23 @@ fn run_second<P: Plugin>(
     black_box(host_buffer);
 }
 
+/// Automation as a host plays it: a lane per parameter, with a normalized value for every
+/// block. Alpha falls from 0.9 to 0.4 and tau rises from 5 to 8 ms over 100 blocks, again
+/// and again.
+fn automation_lanes(host: &Harness) -> [(ParamIndex, Vec<f32>); 2] {
+    let lane = |id: &str, plain: fn(f32) -> f32| {
+        let param = host.param(id);
+        let values = (0..100)
+            .map(|block| host.normalized(param, plain(block as f32 / 100.0)))
+            .collect();
+        (param, values)
+    };
+    [
+        lane("alpha", |t| 0.9 - 0.5 * t),
+        lane("tau", |t| 5.0 + 3.0 * t),
+    ]
+}
+
 fn audio() -> [Vec<f32>; 2] {
     let channel = |seed: usize| {
         (0..SR as usize)
@@ -142,6 +160,7 @@ fn process(c: &mut Criterion) {
             b.iter(|| run_second(&mut short, &audio, &mut host_buffer, block, |_, _| ()))
         });
         let mut automated = Harness::new(SR, 2, block);
+        let lanes = automation_lanes(&automated);
         group.bench_function(format!("block {block:>4}, PrimeComb automated"), |b| {
             b.iter(|| {
                 run_second(
@@ -150,9 +169,9 @@ fn process(c: &mut Criterion) {
                     &mut host_buffer,
                     block,
                     |h, index| {
-                        let t = (index % 100) as f32 / 100.0;
-                        h.set("alpha", 0.9 - 0.5 * t);
-                        h.set("tau", 5.0 + 3.0 * t);
+                        for (param, values) in &lanes {
+                            h.set_normalized(*param, values[index % values.len()]);
+                        }
                     },
                 )
             })

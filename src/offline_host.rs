@@ -54,10 +54,16 @@ impl<P: Plugin> ProcessContext<P> for NullContext {
     fn set_current_voice_capacity(&self, _capacity: u32) {}
 }
 
+/// A parameter of the hosted plugin, found once by its id: what a host keeps to play an
+/// automation lane without looking the id up for every change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamIndex(usize);
+
 /// A plugin, activated, with its parameters by id.
 pub struct OfflineHost<P: Plugin> {
     pub plugin: P,
-    params: HashMap<String, ParamPtr>,
+    params: Vec<ParamPtr>,
+    indices: HashMap<String, ParamIndex>,
     context: NullContext,
     /// Reused for every call, so the host itself allocates nothing per block. Holds no
     /// slices between calls.
@@ -74,15 +80,17 @@ impl<P: Plugin> OfflineHost<P> {
     /// If the plugin has no layout with that many channels, or refuses to activate.
     pub fn new(sample_rate: f32, channels: u32, max_block: usize) -> Result<Self, HostError> {
         let plugin = P::default();
-        let params = plugin
+        let (indices, params) = plugin
             .params()
             .param_map()
             .into_iter()
-            .map(|(id, ptr, _group)| (id, ptr))
-            .collect();
+            .enumerate()
+            .map(|(index, (id, ptr, _group))| ((id, ParamIndex(index)), ptr))
+            .unzip();
         let mut host = Self {
             plugin,
             params,
+            indices,
             context: NullContext::new(sample_rate),
             buffer: Buffer::default(),
             sample_rate,
@@ -108,8 +116,8 @@ impl<P: Plugin> OfflineHost<P> {
             process_mode: ProcessMode::Realtime,
         };
         // Like a wrapper, start every smoother at its parameter's value.
-        for ptr in self.params.values() {
-            // SAFETY: as in `set`.
+        for ptr in &self.params {
+            // SAFETY: as in `set_normalized`.
             unsafe { ptr._internal_update_smoother(self.sample_rate, true) };
         }
         if !self.plugin.activate(layout, &config, &mut self.context) {
@@ -130,20 +138,49 @@ impl<P: Plugin> OfflineHost<P> {
         self.plugin.reset();
     }
 
-    /// Sets a parameter by id to a plain value, as a wrapper does for a host's change: the
+    /// The parameter with this id.
+    ///
+    /// # Panics
+    /// If the plugin has no parameter `id`.
+    pub fn param(&self, id: &str) -> ParamIndex {
+        self.indices[id]
+    }
+
+    /// A plain value of a parameter as a normalized one (0 to 1), the form hosts store
+    /// automation in.
+    pub fn normalized(&self, param: ParamIndex, plain: f32) -> f32 {
+        // SAFETY: as in `set_normalized`.
+        unsafe { self.params[param.0].preview_normalized(plain) }
+    }
+
+    /// A parameter's plain value as the plugin sees it now.
+    ///
+    /// # Panics
+    /// If the plugin has no parameter `id`.
+    pub fn value(&self, id: &str) -> f32 {
+        // SAFETY: as in `set_normalized`.
+        unsafe { self.params[self.param(id).0].modulated_plain_value() }
+    }
+
+    /// Sets a parameter to a normalized value, as a wrapper does for a host's change: the
     /// value jumps, and the smoother starts gliding towards it.
+    pub fn set_normalized(&mut self, param: ParamIndex, normalized: f32) {
+        let ptr = self.params[param.0];
+        // SAFETY: the pointers come from the plugin's own `Params`, which `self.plugin` keeps
+        // alive, and this host calls them from the one thread that also processes.
+        unsafe {
+            ptr._internal_set_normalized_value(normalized);
+            ptr._internal_update_smoother(self.sample_rate, false);
+        }
+    }
+
+    /// Sets a parameter by id to a plain value, as [`set_normalized`](Self::set_normalized).
     ///
     /// # Panics
     /// If the plugin has no parameter `id`.
     pub fn set(&mut self, id: &str, plain: f32) {
-        let ptr = self.params[id];
-        // SAFETY: the pointers come from the plugin's own `Params`, which `self.plugin` keeps
-        // alive, and this host calls them from the one thread that also processes.
-        unsafe {
-            let normalized = ptr.preview_normalized(plain);
-            ptr._internal_set_normalized_value(normalized);
-            ptr._internal_update_smoother(self.sample_rate, false);
-        }
+        let param = self.param(id);
+        self.set_normalized(param, self.normalized(param, plain));
     }
 
     /// Sets a parameter and jumps its smoother to the value, as restoring state does.
@@ -152,8 +189,8 @@ impl<P: Plugin> OfflineHost<P> {
     /// If the plugin has no parameter `id`.
     pub fn set_now(&mut self, id: &str, plain: f32) {
         self.set(id, plain);
-        // SAFETY: as in `set`.
-        unsafe { self.params[id]._internal_update_smoother(self.sample_rate, true) };
+        // SAFETY: as in `set_normalized`.
+        unsafe { self.params[self.param(id).0]._internal_update_smoother(self.sample_rate, true) };
     }
 
     /// The value text of a parameter at a plain value.
@@ -161,16 +198,16 @@ impl<P: Plugin> OfflineHost<P> {
     /// # Panics
     /// If the plugin has no parameter `id`.
     pub fn text(&self, id: &str, plain: f32) -> String {
-        let ptr = self.params[id];
-        // SAFETY: as in `set`.
+        let ptr = self.params[self.param(id).0];
+        // SAFETY: as in `set_normalized`.
         unsafe { ptr.normalized_value_to_string(ptr.preview_normalized(plain), true) }
     }
 
     /// The plain value a host's text entry turns into; None if it does not parse or the
     /// plugin has no parameter `id`.
     pub fn parse(&self, id: &str, text: &str) -> Option<f32> {
-        let ptr = *self.params.get(id)?;
-        // SAFETY: as in `set`.
+        let ptr = self.params[self.indices.get(id)?.0];
+        // SAFETY: as in `set_normalized`.
         unsafe {
             ptr.string_to_normalized_value(text)
                 .map(|normalized| ptr.preview_plain(normalized))
@@ -240,3 +277,32 @@ impl fmt::Display for HostError {
 }
 
 impl std::error::Error for HostError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Normalized values as a host stores them: alpha's linear range from -1 to 1 puts 0.25
+    /// at 0.625; tau's skewed range puts its ends at 0 and 1, and clamps beyond them.
+    /// Setting a normalized value sets the plain one, the same as setting it by id.
+    #[test]
+    fn normalized_values_set_the_plain_ones() {
+        let mut host = OfflineHost::<crate::PrimeComb>::new(48_000.0, 2, 64).unwrap();
+        let alpha = host.param("alpha");
+        assert_eq!(host.normalized(alpha, 0.25), 0.625);
+        host.set_normalized(alpha, 0.625);
+        assert_eq!(host.value("alpha"), 0.25);
+
+        let tau = host.param("tau");
+        assert_eq!(host.normalized(tau, 0.02), 0.0);
+        assert_eq!(host.normalized(tau, 1000.0), 1.0);
+        assert_eq!(host.normalized(tau, 5000.0), 1.0);
+        host.set("tau", 7.0);
+        let set_by_id = host.value("tau");
+        assert!((set_by_id - 7.0).abs() < 1e-4, "{set_by_id}");
+        host.set_normalized(tau, 0.0);
+        assert_eq!(host.value("tau"), 0.02);
+        host.set_normalized(tau, host.normalized(tau, 7.0));
+        assert_eq!(host.value("tau"), set_by_id);
+    }
+}
