@@ -3,9 +3,9 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use primecomb::primes::pool::pool;
-use primecomb::primes::table::PrimeTable;
+use primecomb::primes::table::{PrimeLookup, PrimeTable};
 use primecomb::primes::{prime_sums_below, sum_primes_below};
 use rayon::ThreadPoolBuilder;
 
@@ -38,5 +38,24 @@ fn tables(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tutorial, tables);
+/// What the audio thread does when tau moves: the nearest prime to a delay, here for 4096
+/// delays spread over a 1 s table at 48 kHz (reported per lookup).
+fn lookups(c: &mut Criterion) {
+    let table = PrimeTable::build(48_000.0, 48_000);
+    let delays: Vec<f32> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) % 47_000) as f32 + 0.37)
+        .collect();
+    let mut group = c.benchmark_group("delay table lookup");
+    group.throughput(Throughput::Elements(delays.len() as u64));
+    group.bench_function("nearest prime", |b| {
+        b.iter(|| {
+            for &delay in &delays {
+                black_box(table.nearest_prime(black_box(delay)));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tutorial, tables, lookups);
 criterion_main!(benches);

@@ -63,8 +63,10 @@ impl PrimeTable {
             .bucket_starts
             .get(bucket + 1)
             .map_or(self.primes.len(), |&end| end as usize);
+        // A count rather than a binary search: a bucket holds a handful of primes, and a
+        // count has no chain of dependent loads.
         let start = start as usize;
-        start + self.primes[start..end].partition_point(|&p| p < n)
+        start + self.primes[start..end].iter().filter(|&&p| p < n).count()
     }
 
     /// The sample rate this table was built for, in Hz.
@@ -91,8 +93,8 @@ impl PrimeLookup for PrimeTable {
     fn nearest_prime(&self, delay_samples: f32) -> Option<u32> {
         let delay = f64::from(delay_samples);
         // The first prime not below the delay. A whole p is below the delay exactly when it
-        // is below its ceiling, so the search compares integers (NaN and negatives give 0).
-        let above = self.first_not_below(delay.ceil() as u32);
+        // is below its ceiling, so the search compares integers.
+        let above = self.first_not_below(ceil_u32(delay));
         let upper = *self.primes.get(above)?;
         let Some(&lower) = above.checked_sub(1).and_then(|i| self.primes.get(i)) else {
             return Some(upper);
@@ -132,6 +134,16 @@ impl PrimeLookup for PrimeSearch {
     }
 }
 
+/// The smallest whole number not below `x`; 0 for NaN and negatives, `u32::MAX` beyond it.
+/// The same as `x.ceil() as u32`, without the library call `ceil` is on baseline x86-64.
+fn ceil_u32(x: f64) -> u32 {
+    let whole = x as u32;
+    match f64::from(whole) < x {
+        true => whole.saturating_add(1),
+        false => whole,
+    }
+}
+
 /// Of two primes around `delay`, the nearer one; the lower on a tie.
 fn closer(lower: u32, upper: u32, delay: f64) -> u32 {
     if delay - f64::from(lower) <= f64::from(upper) - delay {
@@ -144,6 +156,32 @@ fn closer(lower: u32, upper: u32, delay: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `ceil_u32` is `ceil` then a saturating cast, at the edges: fractions either side of
+    /// zero, whole numbers, the largest `u32` and past it, infinities and NaN.
+    #[test]
+    fn ceil_u32_is_the_ceiling() {
+        let cases = [
+            (f64::NAN, 0),
+            (f64::NEG_INFINITY, 0),
+            (-3.5, 0),
+            (-0.5, 0),
+            (0.0, 0),
+            (1e-300, 1),
+            (2.0, 2),
+            (2.000_000_1, 3),
+            (47.37, 48),
+            (4_294_967_294.5, u32::MAX),
+            (4_294_967_295.0, u32::MAX),
+            (4_294_967_295.5, u32::MAX),
+            (1e12, u32::MAX),
+            (f64::INFINITY, u32::MAX),
+        ];
+        for (x, want) in cases {
+            assert_eq!(ceil_u32(x), want, "{x}");
+            assert_eq!(x.ceil() as u32, want, "{x}");
+        }
+    }
 
     /// Hand-worked lookups: 48 lies between 47 and 53 (47 is nearer); 4 lies midway between
     /// 3 and 5 (the tie goes to 3); below 2 the answer is 2; 2.6 is nearer to 3.
