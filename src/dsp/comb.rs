@@ -383,8 +383,9 @@ impl CombChannel {
         peak_bits
     }
 
-    /// A crossfade with a fractional delay on either side: one sample at a time. Like the
-    /// block pass, it keeps only the histories the two voicings read.
+    /// A crossfade with a fractional delay, or one shorter than a vector, on either side: one
+    /// sample at a time. Like the block pass, it keeps only the histories the two voicings
+    /// read.
     fn run_fade_samples(&mut self, block: &mut [f32], alpha: Control, fade: Fade) {
         let from = self.current;
         let reads = |mode| from.mode == mode || fade.to.mode == mode;

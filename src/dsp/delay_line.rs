@@ -292,6 +292,7 @@ impl DelayLine {
         self.advance(len);
     }
 
+    /// Fade passes read whole vectors, and no further back than the line reaches.
     fn assert_fade_delays(&self, delays: [usize; 2]) {
         for delay in delays {
             assert!((MAX_LANES..=self.max_delay_samples()).contains(&delay));
