@@ -582,7 +582,7 @@ mod tests {
 
     /// The ring kernels equal the textbook loops when the delay is shorter than the block
     /// (a vector reads what the vectors before it wrote), at every delay from one vector to
-    /// past two and lengths that leave remainders; both histories keep what they should.
+    /// past two and lengths that leave remainders; the ring keeps the history the mode reads.
     #[test]
     fn ring_kernels_equal_the_plain_recursion() {
         let x: Vec<f32> = (0..300)
