@@ -585,11 +585,21 @@ mod tests {
     /// past two and lengths that leave remainders; the ring keeps the history the mode reads.
     #[test]
     fn ring_kernels_equal_the_plain_recursion() {
+        // Mostly moderate audio; NaN and infinities, which count as silence; and every 7th
+        // sample from 30 on at `f32::MAX`, so that at delays of multiples of 7 the loop's
+        // output overflows to infinity and must be kept as 0.
         let x: Vec<f32> = (0..300)
-            .map(|n| ((n * 37 % 101) as f32 - 50.0) / 64.0)
+            .map(|n| match n {
+                3 => f32::NAN,
+                4 => f32::INFINITY,
+                9 => f32::NEG_INFINITY,
+                n if n >= 30 && n % 7 == 0 => f32::MAX,
+                n => ((n * 37 % 101) as f32 - 50.0) / 64.0,
+            })
             .collect();
+        let finite_or_silence = |v: f32| if v.is_finite() { v } else { 0.0 };
         let alphas: Vec<f32> = (0..300).map(|n| 1.2 - n as f32 / 150.0).collect();
-        for delay in MAX_LANES..=40 {
+        for delay in (MAX_LANES..=40).chain([48, 63, 64, 70, 77, 112, 130]) {
             for len in [0, 1, 15, 16, 17, 33, 100, 256] {
                 for feedback in [true, false] {
                     for varying in [false, true] {
@@ -603,8 +613,13 @@ mod tests {
                         let mut history = past.clone();
                         let mut want = Vec::new();
                         for n in 0..len {
-                            let y = x[n] + alpha_at(n) * history[n];
-                            history.push(if feedback { y } else { x[n] });
+                            let input = finite_or_silence(x[n]);
+                            let y = input + alpha_at(n) * history[n];
+                            history.push(if feedback {
+                                finite_or_silence(y)
+                            } else {
+                                input
+                            });
                             want.push(y);
                         }
                         let mut ring = past.clone();
