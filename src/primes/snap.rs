@@ -26,7 +26,13 @@ pub fn stereo_delays(
         return [left, right];
     };
     let snapped_left = primes.nearest_prime(left);
-    let snapped_right = match (snapped_left, primes.nearest_prime(right)) {
+    // Without spread both channels have one delay: one lookup does (it runs every block
+    // while tau is automated).
+    let nearest_right = match right == left {
+        true => snapped_left,
+        false => primes.nearest_prime(right),
+    };
+    let snapped_right = match (snapped_left, nearest_right) {
         (Some(l), Some(r)) if offset > 0.0 && r <= l => primes.next_prime_above(l),
         (_, r) => r,
     };
