@@ -4,90 +4,25 @@
 //! Criterion reports time per second of audio (48 000 frames); the real-time factor is one
 //! second divided by that time.
 
+// Each benchmark uses part of what the others share.
+#[allow(dead_code)]
+mod common;
+#[path = "../examples/gain_passthrough/plugin.rs"]
+mod gain_plugin;
 #[path = "../tests/common/harness.rs"]
 #[allow(dead_code)]
 mod harness;
 
-use std::sync::Arc;
-
 use std::hint::black_box;
 
+use common::{BLOCK_SIZES, SR, audio, automation_lanes};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use gain_plugin::GainPlugin;
 use harness::{Harness, PluginHarness};
 use nice_plug::prelude::*;
-use primecomb::offline_host::ParamIndex;
 
-const SR: f32 = 48_000.0;
-const BLOCK_SIZES: [usize; 4] = [32, 64, 512, 4096];
 /// Tau for the short-delay rows, in ms (the default is 5 ms).
 const SHORT_TAU_MS: f32 = 0.5;
-
-/// The baseline: the least a plugin in this framework can do, a smoothed gain, written the
-/// efficient way (a constant gain multiplies whole channels).
-#[derive(Params)]
-struct GainParams {
-    #[id = "gain"]
-    gain: FloatParam,
-}
-
-struct GainPlugin {
-    params: Arc<GainParams>,
-}
-
-impl Default for GainPlugin {
-    fn default() -> Self {
-        let gain = FloatParam::new("Gain", 1.0, FloatRange::Linear { min: 0.0, max: 2.0 })
-            .with_smoother(SmoothingStyle::Linear(10.0));
-        Self {
-            params: Arc::new(GainParams { gain }),
-        }
-    }
-}
-
-impl Plugin for GainPlugin {
-    const NAME: &'static str = "Gain";
-    const VENDOR: &'static str = "";
-    const URL: &'static str = "";
-    const EMAIL: &'static str = "";
-    const VERSION: &'static str = "0";
-    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[AudioIOLayout {
-        main_input_channels: NonZeroU32::new(2),
-        main_output_channels: NonZeroU32::new(2),
-        ..AudioIOLayout::const_default()
-    }];
-    type Editor = ();
-    type SysExMessage = ();
-    type BackgroundTask = ();
-
-    fn params(&self) -> Arc<dyn Params> {
-        self.params.clone()
-    }
-
-    fn process(
-        &mut self,
-        buffer: &mut Buffer,
-        _aux: &mut AuxiliaryBuffers,
-        _context: &mut impl ProcessContext<Self>,
-    ) -> ProcessStatus {
-        let smoother = &self.params.gain.smoothed;
-        if smoother.is_smoothing() {
-            for mut frame in buffer.iter_samples() {
-                let gain = smoother.next();
-                for sample in frame.iter_mut() {
-                    *sample *= gain;
-                }
-            }
-        } else {
-            let gain = smoother.next();
-            for channel in buffer.as_slice() {
-                for sample in channel.iter_mut() {
-                    *sample *= gain;
-                }
-            }
-        }
-        ProcessStatus::Normal
-    }
-}
 
 /// One second of stereo noise-like audio, processed in `block`-sized calls the way a host
 /// drives a plugin: each block is copied into the host's own buffer, which the plugin then
@@ -111,32 +46,6 @@ fn run_second<P: Plugin>(
         harness.process(&mut [host_left, host_right]);
     }
     black_box(host_buffer);
-}
-
-/// Automation as a host plays it: a lane per parameter, with a normalized value for every
-/// block. Alpha falls from 0.9 to 0.4 and tau rises from 5 to 8 ms over 100 blocks, again
-/// and again.
-fn automation_lanes(host: &Harness) -> [(ParamIndex, Vec<f32>); 2] {
-    let lane = |id: &str, plain: fn(f32) -> f32| {
-        let param = host.param(id);
-        let values = (0..100)
-            .map(|block| host.normalized(param, plain(block as f32 / 100.0)))
-            .collect();
-        (param, values)
-    };
-    [
-        lane("alpha", |t| 0.9 - 0.5 * t),
-        lane("tau", |t| 5.0 + 3.0 * t),
-    ]
-}
-
-fn audio() -> [Vec<f32>; 2] {
-    let channel = |seed: usize| {
-        (0..SR as usize)
-            .map(|n| (((n + seed) * 7919) % 1000) as f32 / 2000.0 - 0.25)
-            .collect()
-    };
-    [channel(0), channel(1)]
 }
 
 fn process(c: &mut Criterion) {
@@ -169,8 +78,8 @@ fn process(c: &mut Criterion) {
                     &mut host_buffer,
                     block,
                     |h, index| {
-                        for (param, values) in &lanes {
-                            h.set_normalized(*param, values[index % values.len()]);
+                        for lane in &lanes {
+                            h.set_normalized(lane.param, lane.values[index % lane.values.len()]);
                         }
                     },
                 )

@@ -1,0 +1,240 @@
+//! `process()` through the CLAP ABI, as a DAW calls it: PrimeComb's release build and a gain
+//! pass-through (`examples/gain_passthrough`) loaded with clack-host, stereo at 48 kHz, the
+//! host's input and output buffers apart (the plugin's wrapper copies one into the other).
+//! `cargo bench --bench clap_process`; it builds both plugins first, in release, into
+//! `target/bench-plugins` (the first run takes minutes).
+//!
+//! Criterion reports time per second of audio (48 000 frames); the real-time factor is one
+//! second divided by that time.
+
+// Each benchmark uses part of what the others share.
+#[allow(dead_code)]
+mod common;
+#[path = "../tests/common/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clack_extensions::params::{ParamInfoBuffer, PluginParams};
+use clack_host::events::event_types::ParamValueEvent;
+use clack_host::prelude::*;
+use common::{BLOCK_SIZES, SR, audio, automation_lanes};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use harness::Harness;
+const PRIMECOMB_ID: &str = "org.primecomb.primecomb";
+const GAIN_ID: &str = "org.primecomb.gain-passthrough";
+
+/// Builds both plugins in one release build, so that they share one build of the framework,
+/// and returns their libraries (a CLAP bundle on Linux and Windows is that library renamed).
+fn build_plugins() -> [PathBuf; 2] {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let target_dir = root.join("target").join("bench-plugins");
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--lib",
+            "--example",
+            "gain_passthrough",
+        ])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the plugins failed");
+    let library = |dir: &Path, name: &str| dir.join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
+    let release = target_dir.join("release");
+    [
+        library(&release, "primecomb"),
+        library(&release.join("examples"), "gain_passthrough"),
+    ]
+}
+
+struct BenchHost;
+struct BenchShared;
+
+impl SharedHandler<'_> for BenchShared {
+    fn request_restart(&self) {}
+    fn request_process(&self) {}
+    fn request_callback(&self) {}
+}
+
+impl HostHandlers for BenchHost {
+    type Shared<'a> = BenchShared;
+    type MainThread<'a> = ();
+    type AudioProcessor<'a> = ();
+}
+
+/// One plugin, loaded, activated for stereo blocks of `block` samples and processing.
+struct Running {
+    processor: Option<StartedPluginAudioProcessor<BenchHost>>,
+    instance: PluginInstance<BenchHost>,
+    _entry: PluginEntry,
+    block: usize,
+    input_ports: AudioPorts,
+    output_ports: AudioPorts,
+    output: [Vec<f32>; 2],
+    steady_time: u64,
+}
+
+impl Running {
+    fn new(library: &Path, id: &str, block: usize) -> Self {
+        // SAFETY: one of this crate's own plugins, just built by `build_plugins`.
+        let entry = unsafe { PluginEntry::load(library) }.expect("the plugin loads");
+        // Never unloaded, as a DAW does not: the plugin's threads hold thread-local state that
+        // would dangle (clack-host unloads a library with its last entry).
+        std::mem::forget(entry.clone());
+        let host_info = HostInfo::new("PrimeComb benchmarks", "PrimeComb", "", "1.0").unwrap();
+        let id = CString::new(id).unwrap();
+        let mut instance =
+            PluginInstance::<BenchHost>::new(|_| BenchShared, |_| (), &entry, &id, &host_info)
+                .expect("the plugin instantiates");
+        let config = PluginAudioConfiguration {
+            sample_rate: f64::from(SR),
+            min_frames_count: 1,
+            max_frames_count: block as u32,
+        };
+        let processor = instance
+            .activate(|_, _| (), config)
+            .expect("the plugin activates")
+            .start_processing()
+            .expect("processing starts");
+        Self {
+            processor: Some(processor),
+            instance,
+            _entry: entry,
+            block,
+            input_ports: AudioPorts::with_capacity(2, 1),
+            output_ports: AudioPorts::with_capacity(2, 1),
+            output: [vec![0.0; block], vec![0.0; block]],
+            steady_time: 0,
+        }
+    }
+
+    /// The CLAP id of the parameter a host shows as `name`, as a host finds it: from the
+    /// list of parameters the plugin gives.
+    fn param_id(&mut self, name: &str) -> ClapId {
+        let params: PluginParams = self.instance.plugin_handle().get_extension().unwrap();
+        let handle = self.instance.plugin_handle();
+        (0..params.count(&handle))
+            .find_map(|index| {
+                let mut buffer = ParamInfoBuffer::new();
+                let info = params.get_info(&handle, index, &mut buffer)?;
+                (info.name == name.as_bytes()).then_some(info.id)
+            })
+            .unwrap_or_else(|| panic!("the plugin lists {name}"))
+    }
+
+    /// Processes one second of `audio`, block by block, with `events[i % len]` sent with block
+    /// `i` (none if `events` is empty).
+    fn run_second(&mut self, audio: &mut [Vec<f32>; 2], events: &[EventBuffer]) {
+        let processor = self.processor.as_mut().unwrap();
+        let no_events = EventBuffer::new();
+        let mut output_events = EventBuffer::new();
+        let [left, right] = audio;
+        let [out_left, out_right] = &mut self.output;
+        let blocks = left
+            .chunks_mut(self.block)
+            .zip(right.chunks_mut(self.block));
+        for (index, (left, right)) in blocks.enumerate() {
+            let len = left.len();
+            let input = self.input_ports.with_input_buffers([AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_input_only(
+                    [left, right].into_iter().map(InputChannel::constant),
+                ),
+            }]);
+            let mut output = self.output_ports.with_output_buffers([AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_output_only(
+                    [&mut out_left[..len], &mut out_right[..len]].into_iter(),
+                ),
+            }]);
+            let events = match events.len() {
+                0 => &no_events,
+                lanes => &events[index % lanes],
+            };
+            output_events.clear();
+            processor
+                .process(
+                    &input,
+                    &mut output,
+                    &events.as_input(),
+                    &mut output_events.as_output(),
+                    Some(self.steady_time),
+                    None,
+                )
+                .expect("the plugin processes");
+            self.steady_time += len as u64;
+        }
+    }
+}
+
+/// Checks that a plugin really processes through this host before it is timed: the
+/// pass-through returns the last block as it went in, the comb changes it.
+fn check_output(running: &mut Running, audio: &mut [Vec<f32>; 2], passes_through: bool) {
+    running.run_second(audio, &[]);
+    let len = audio[0].len();
+    let last = len - (len - 1) % running.block - 1;
+    for (input, output) in audio.iter().zip(&running.output) {
+        let (input, output) = (&input[last..], &output[..len - last]);
+        assert_eq!(input == output, passes_through, "output of the last block");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(processor) = self.processor.take() {
+            self.instance.deactivate(processor.stop_processing());
+        }
+    }
+}
+
+/// The automated rows' automation as CLAP parameter events: a value for each parameter at
+/// the start of each block.
+fn automation_events(plugin: &mut Running) -> Vec<EventBuffer> {
+    let lanes = automation_lanes(&Harness::new(SR, 2, 512));
+    let ids = lanes.each_ref().map(|lane| plugin.param_id(lane.name));
+    (0..lanes[0].values.len())
+        .map(|block| {
+            let mut events = EventBuffer::new();
+            for (lane, &id) in lanes.iter().zip(&ids) {
+                let value = f64::from(lane.values[block]);
+                events.push(&ParamValueEvent::new(0, id, Pckn::match_all(), value));
+            }
+            events
+        })
+        .collect()
+}
+
+fn process(c: &mut Criterion) {
+    let [primecomb, gain] = build_plugins();
+    let mut group = c.benchmark_group("through CLAP, one second of stereo at 48 kHz");
+    group.throughput(Throughput::Elements(SR as u64));
+    let mut audio = audio();
+    for block in BLOCK_SIZES {
+        let mut pass_through = Running::new(&gain, GAIN_ID, block);
+        check_output(&mut pass_through, &mut audio, true);
+        group.bench_function(format!("block {block:>4}, gain pass-through"), |b| {
+            b.iter(|| pass_through.run_second(&mut audio, &[]))
+        });
+        let mut comb = Running::new(&primecomb, PRIMECOMB_ID, block);
+        check_output(&mut comb, &mut audio, false);
+        group.bench_function(format!("block {block:>4}, PrimeComb static"), |b| {
+            b.iter(|| comb.run_second(&mut audio, &[]))
+        });
+        let mut automated = Running::new(&primecomb, PRIMECOMB_ID, block);
+        let automation = automation_events(&mut automated);
+        group.bench_function(format!("block {block:>4}, PrimeComb automated"), |b| {
+            b.iter(|| automated.run_second(&mut audio, &automation))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, process);
+criterion_main!(benches);
