@@ -25,6 +25,7 @@ use clack_host::prelude::*;
 use common::{BLOCK_SIZES, SR, audio, automation_lanes};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use harness::Harness;
+
 const PRIMECOMB_ID: &str = "org.primecomb.primecomb";
 const GAIN_ID: &str = "org.primecomb.gain-passthrough";
 
@@ -78,6 +79,10 @@ struct Running {
     input_ports: AudioPorts,
     output_ports: AudioPorts,
     output: [Vec<f32>; 2],
+    /// What the host sends with a block without automation, and where the plugin's events
+    /// go (allocated once, as a host does).
+    no_events: EventBuffer,
+    output_events: EventBuffer,
     steady_time: u64,
 }
 
@@ -111,6 +116,8 @@ impl Running {
             input_ports: AudioPorts::with_capacity(2, 1),
             output_ports: AudioPorts::with_capacity(2, 1),
             output: [vec![0.0; block], vec![0.0; block]],
+            no_events: EventBuffer::new(),
+            output_events: EventBuffer::with_capacity(64),
             steady_time: 0,
         }
     }
@@ -133,8 +140,6 @@ impl Running {
     /// `i` (none if `events` is empty).
     fn run_second(&mut self, audio: &mut [Vec<f32>; 2], events: &[EventBuffer]) {
         let processor = self.processor.as_mut().unwrap();
-        let no_events = EventBuffer::new();
-        let mut output_events = EventBuffer::new();
         let [left, right] = audio;
         let [out_left, out_right] = &mut self.output;
         let blocks = left
@@ -155,16 +160,16 @@ impl Running {
                 ),
             }]);
             let events = match events.len() {
-                0 => &no_events,
+                0 => &self.no_events,
                 lanes => &events[index % lanes],
             };
-            output_events.clear();
+            self.output_events.clear();
             processor
                 .process(
                     &input,
                     &mut output,
                     &events.as_input(),
-                    &mut output_events.as_output(),
+                    &mut self.output_events.as_output(),
                     Some(self.steady_time),
                     None,
                 )
