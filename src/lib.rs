@@ -24,6 +24,7 @@ pub mod params;
 pub mod presets;
 pub mod primes;
 pub mod shared;
+pub mod value_text;
 
 pub use dsp::comb::{CombCoefficients, CombMode, MAX_FEEDBACK_ALPHA};
 pub use dsp::offline::{
@@ -74,7 +75,8 @@ pub struct PrimeComb {
     tail: Option<(CombCoefficients, u32)>,
     /// Samples and levels for the editor's displays, fed while the editor is open.
     monitor: Arc<SignalMonitor>,
-    /// The editor window's size, kept between openings.
+    /// The editor's state: whether a window is open, and its size (saved with the session
+    /// through [`PrimeCombParams::editor_window`]).
     editor_state: Arc<EguiEditorState>,
 }
 
@@ -177,6 +179,7 @@ impl Default for PrimeComb {
         let tables = TableReceiver::new(f64::from(max_channel_delay_ms()) / 1000.0);
         let shared = Arc::new(SharedState::new(tables.ready_flag()));
         let params = PrimeCombParams::new(shared.clone());
+        let editor_state = params.editor_window.state();
         Self {
             glides: ControlGlides::at_rest(&params, 1),
             params,
@@ -188,7 +191,7 @@ impl Default for PrimeComb {
             targets: (None, [0.0; 2]),
             tail: None,
             monitor: Arc::default(),
-            editor_state: editor::default_state(),
+            editor_state,
         }
     }
 }
@@ -322,6 +325,9 @@ impl PrimeComb {
 impl Plugin for PrimeComb {
     const NAME: &'static str = "PrimeComb";
     const VENDOR: &'static str = "PrimeComb";
+    // Left empty on purpose: PrimeComb has no web site or support address of its own yet,
+    // and an empty field tells a host there is none, where a placeholder would send users
+    // nowhere. The README that comes with the bundles is the manual.
     const URL: &'static str = "";
     const EMAIL: &'static str = "";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
@@ -426,6 +432,7 @@ impl ClapPlugin for PrimeComb {
     const CLAP_ID: &'static str = "org.primecomb.primecomb";
     const CLAP_DESCRIPTION: Option<&'static str> =
         Some("Feed-forward and feed-back comb filter with prime-number delays");
+    // None on purpose, as `URL` above.
     const CLAP_MANUAL_URL: Option<&'static str> = None;
     const CLAP_SUPPORT_URL: Option<&'static str> = None;
     const CLAP_FEATURES: &'static [ClapFeature] = &[
@@ -434,6 +441,23 @@ impl ClapPlugin for PrimeComb {
         ClapFeature::Mono,
         ClapFeature::Filter,
     ];
+
+    /// One page for a control surface's eight knobs: what a user turns while the music
+    /// plays first, the switches last.
+    fn remote_controls(&self, context: &mut impl RemoteControlsContext) {
+        let params = &self.params;
+        context.add_section("PrimeComb", |section| {
+            section.add_page("Comb", |page| {
+                page.add_param(&params.tau_ms);
+                page.add_param(&params.alpha);
+                page.add_param(&params.mix);
+                page.add_param(&params.output_db);
+                page.add_param(&params.spread);
+                page.add_param(&params.mode);
+                page.add_param(&params.prime_snap);
+            });
+        });
+    }
 }
 
 impl Vst3Plugin for PrimeComb {

@@ -32,31 +32,102 @@ fn parameters_are_listed_by_id() {
         (params[0].min, params[0].max, params[0].default),
         (0.0, 1.0, 1.0)
     );
-    // The defaults, read back as text: 5 ms (240 samples, snapped to the prime 239; 241 is as
-    // near, and ties go to the shorter delay), 0.5, 100 %, 0 dB, prime snap on, no spread.
+    // The defaults, read back as text: each a number with its unit, or a label (5 ms, 0.5,
+    // 100 %, 0 dB, prime snap on, no spread).
     let tau_default = params[1].default;
-    assert_eq!(
-        plugin.value_text("tau", tau_default),
-        "5.00 ms (239 smp, prime)"
-    );
+    assert_eq!(plugin.value_text("tau", tau_default), "5.00 ms");
     assert_eq!(plugin.value_text("alpha", params[2].default), "0.500");
-    assert_eq!(plugin.value_text("mix", params[3].default), "100%");
+    assert_eq!(plugin.value_text("mix", params[3].default), "100 %");
     assert_eq!(plugin.value_text("output", params[4].default), "0.0 dB");
     assert_eq!(plugin.value_text("mode", 0.0), "Feed-forward");
     assert_eq!(
         (params[5].min, params[5].max, params[5].default),
         (0.0, 1.0, 1.0)
     );
-    assert_eq!(plugin.value_text("spread", params[6].default), "0%");
-    // Typed text comes back as the same value the display shows.
+    assert_eq!(plugin.value_text("spread", params[6].default), "0 %");
+    // Typed text comes back as the same value the display shows; version 0.1's texts too.
     let five_ms = plugin.parse("tau", "5 ms").unwrap();
     assert!((five_ms - tau_default).abs() < 1e-6);
     assert_eq!(plugin.parse("tau", "5"), Some(five_ms));
+    assert_eq!(plugin.parse("tau", "5.00 ms"), Some(five_ms));
     assert_eq!(
         plugin.parse("tau", "5.00 ms (239 smp, prime)"),
         Some(five_ms)
     );
     assert_eq!(plugin.parse("tau", "soon"), None);
+}
+
+/// What a host that sets values by number reaches: it hands the plugin the number as text
+/// (`text_to_value`, as pedalboard and generic host UIs do), then sends the CLAP value it got
+/// back. Every whole number of samples from 1 to 1000 at 44.1, 48 and 96 kHz, and every whole
+/// millisecond from 1 to 1000, lands exactly where it was asked: a whole delay, with no
+/// interpolation (a whole ms that is no whole number of samples, within a millionth). (At 96 kHz one sample, 0.0104 ms, is below tau's range, which starts at
+/// 0.02 ms: there the count starts at 2.) The value text of each setting, typed back in,
+/// gives the same delay. The delay is computed from the CLAP value as the wrapper does
+/// (normalized in f32, then tau's range), and three of them are checked by ear below.
+#[test]
+fn tau_reaches_every_whole_sample_and_millisecond_by_number() {
+    let mut plugin = LoadedPlugin::new();
+    let delay_at = |value: f64, sample_rate: f64| {
+        let ms = primecomb::params::tau_range().unnormalize(value as f32);
+        primecomb::params::tau_samples(ms, sample_rate as f32)
+    };
+    let mut checked = 0;
+    for sample_rate in [44_100.0, 48_000.0, 96_000.0] {
+        let whole_samples = (1..=1000).map(|n| (f64::from(n), f64::from(n) * 1000.0 / sample_rate));
+        let whole_ms = (1..=1000).map(|ms| (f64::from(ms) * sample_rate / 1000.0, f64::from(ms)));
+        for (samples, ms) in whole_samples.chain(whole_ms) {
+            if ms < f64::from(primecomb::params::TAU_MIN_MS) {
+                continue;
+            }
+            // What a script prints for the number: the shortest text that reads back as it.
+            let value = plugin.parse("tau", &format!("{ms}")).unwrap();
+            let delay = f64::from(delay_at(value, sample_rate));
+            if samples.fract() == 0.0 {
+                assert_eq!(delay, samples, "{ms} ms at {sample_rate} Hz");
+            } else {
+                // A whole ms that is no whole number of samples (1 ms at 44.1 kHz is 44.1):
+                // as near as the normalized scale's f32 resolution through tau's skew allows.
+                let error = (delay - samples).abs() / samples;
+                assert!(error < 1e-6, "{ms} ms at {sample_rate} Hz: {delay}");
+            }
+            let shown = plugin.value_text("tau", value);
+            let plain = |value: f64| primecomb::params::tau_range().unnormalize(value as f32);
+            let typed_back = plugin.parse("tau", &shown).unwrap();
+            assert_eq!(plain(typed_back), plain(value), "{shown}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6000 - 1);
+    // By ear: 1000 samples at 44.1 kHz (22.675736961451247 ms), 1 sample at 44.1 kHz, and
+    // 1000 ms at 48 kHz, each a single clean echo where it was asked.
+    for (sample_rate, ms, echo_at) in [
+        (44_100.0, 1000.0 / 44.1, 1000),
+        (44_100.0, 1.0 / 44.1, 1),
+        (48_000.0, 1000.0, 48_000),
+    ] {
+        let mut plugin = LoadedPlugin::new();
+        let tau = format!("{ms}");
+        plugin.set_params(&[
+            ("mode", "Feed-forward"),
+            ("tau", &tau),
+            ("alpha", "0.5"),
+            ("prime", "Off"),
+        ]);
+        let input = impulse(echo_at + 100);
+        let output = plugin.process(sample_rate, 512, &[input.clone(), input]);
+        let heard: Vec<(usize, f32)> = output[0]
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, y)| y != 0.0)
+            .collect();
+        assert_eq!(
+            heard,
+            [(0, 1.0), (echo_at, 0.5)],
+            "{tau} ms at {sample_rate} Hz"
+        );
+    }
 }
 
 /// The acceptance case: 48 kHz, tau 1 ms, alpha 0.5, prime snap off. Feed-forward gives 1 at sample 0 and 0.5
@@ -141,11 +212,7 @@ fn state_survives_save_and_reload() {
     let saved = plugin.save();
     let ids = ["mode", "tau", "alpha", "mix", "output", "prime", "spread"];
     let values: Vec<f64> = ids.iter().map(|id| plugin.value(id)).collect();
-    // 30% spread: 600 * (1 -+ 0.3/8) = 577.5 and 622.5 samples, unsnapped.
-    assert_eq!(
-        plugin.value_text("tau", values[1]),
-        "12.50 ms (L 577.5, R 622.5 smp)"
-    );
+    assert_eq!(plugin.value_text("tau", values[1]), "12.50 ms");
 
     let mut fresh = LoadedPlugin::new();
     assert_ne!(fresh.value("tau"), values[1]);
@@ -214,4 +281,40 @@ fn prime_snap_and_spread_in_the_host() {
         (42, 54)
     );
     assert_eq!(echo_positions(&[("prime", "Off")]), (48, 48));
+}
+
+/// The editor's size is saved with the session (nice-plug's persisted fields, beside the
+/// parameters): a new instance saves the default, 1100 x 660, and one that loads a state
+/// holding another size reports that size to the host for its next window.
+#[test]
+fn editor_size_is_saved_with_the_state() {
+    let mut plugin = LoadedPlugin::new();
+    let saved = plugin.save();
+    let json = String::from_utf8_lossy(&saved[8..]).into_owned();
+    let default = r#"{\"width\":1100.0,\"height\":660.0}"#;
+    assert!(json.contains(default), "{json}");
+    assert_eq!(plugin.editor_size(), Some((1100, 660)));
+
+    let resized = json.replace(default, r#"{\"width\":1300.0,\"height\":800.0}"#);
+    let mut bytes = (resized.len() as u64).to_le_bytes().to_vec();
+    bytes.extend(resized.as_bytes());
+    let mut fresh = LoadedPlugin::new();
+    assert!(fresh.load(&bytes));
+    assert_eq!(fresh.editor_size(), Some((1300, 800)));
+    assert_eq!(fresh.save(), bytes);
+}
+
+/// A control surface's first page holds the main controls, by their parameter ids: tau,
+/// alpha, mix, output and spread on the first five knobs, then the mode and prime snap.
+#[test]
+fn remote_controls_put_the_main_controls_on_the_first_page() {
+    let mut plugin = LoadedPlugin::new();
+    let pages = plugin.remote_control_pages();
+    let ids = ["tau", "alpha", "mix", "output", "spread", "mode", "prime"];
+    let mut slots = ids.map(|id| Some(clap_id(id))).to_vec();
+    slots.push(None);
+    assert_eq!(pages.len(), 1);
+    let (section, name, params) = &pages[0];
+    assert_eq!((section.as_str(), name.as_str()), ("PrimeComb", "Comb"));
+    assert_eq!(params.to_vec(), slots);
 }

@@ -1,5 +1,6 @@
 //! The editor, opened by the standalone build (`primecomb standalone`) on a virtual X display:
-//! it must draw its controls and the response plot. Needs Xvfb (see README).
+//! it must draw its controls and the response plot. Needs Xvfb and the standalone app's
+//! build packages (see README and `common::extras`).
 
 mod common;
 
@@ -7,6 +8,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::clap_host::bundled_dir;
+use common::extras;
 use common::xvfb::{Screenshot, VirtualDisplay};
 
 /// The colour of the left (or only) channel's response curve in the plot.
@@ -35,11 +38,22 @@ fn screenshot_until(
 /// screen has one, and the response curve's colour along a curve's length.
 #[test]
 fn standalone_editor_draws_its_controls_and_plot() {
+    let test = "standalone_editor_draws_its_controls_and_plot";
+    let missing = [extras::display_missing(), extras::standalone_missing()];
+    let missing = missing
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| format!("{a}; and {b}"));
+    if !extras::available(test, missing) {
+        return;
+    }
     let display = VirtualDisplay::start();
     let blank = display.screenshot();
     assert_eq!(blank.distinct_colors(EDITOR_SIZE.0, EDITOR_SIZE.1), 1);
 
-    let mut editor = Command::new(env!("CARGO_BIN_EXE_primecomb"))
+    // The test bundle's `primecomb`, built with the standalone app (the one `cargo test`
+    // builds has none, so that the tests build on a machine without the ALSA headers).
+    let mut editor = Command::new(bundled_dir().join("primecomb"))
         .args(["standalone", "--backend", "dummy"])
         .env("DISPLAY", &display.name)
         .stdout(Stdio::null())

@@ -70,12 +70,12 @@ fn first_release_state_loads() {
         settings(&mut plugin),
         [
             "Feed-forward",
-            "12.50 ms (L 577.5, R 622.5 smp)",
+            "12.50 ms",
             "-0.250",
-            "40%",
+            "40 %",
             "-6.0 dB",
             "Off",
-            "30%"
+            "30 %"
         ]
     );
 }
@@ -129,7 +129,7 @@ fn out_of_range_values_are_clamped() {
     let now = settings(&mut plugin);
     assert_eq!(
         (now[0].as_str(), now[2].as_str(), now[3].as_str()),
-        ("Feed-back", "1.000 (feed-back: 0.999)", "0%")
+        ("Feed-back", "1.000", "0 %")
     );
 }
 

@@ -9,6 +9,7 @@ use nice_plug::prelude::*;
 use nice_plug_egui::widgets::ParamSlider;
 
 use super::readouts::ChannelReadout;
+use crate::dsp::comb::MAX_FEEDBACK_ALPHA;
 use crate::monitor::SignalMonitor;
 use crate::params::{Mode, PrimeCombParams};
 use crate::presets::Preset;
@@ -97,7 +98,14 @@ pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSet
             });
             ui.end_row();
             slider_row(ui, "Tau", &params.tau_ms, setter);
-            slider_row(ui, "Alpha", &params.alpha, setter);
+            ui.label("Alpha");
+            ui.horizontal(|ui| {
+                ui.add(ParamSlider::for_param(&params.alpha, setter).with_width(SLIDER_WIDTH));
+                if let Some(note) = alpha_limit_note(params.mode.value(), params.alpha.value()) {
+                    ui.label(RichText::new(note).weak());
+                }
+            });
+            ui.end_row();
             slider_row(ui, "Mix", &params.mix, setter);
             slider_row(ui, "Output", &params.output_db, setter);
             slider_row(ui, "Spread", &params.spread, setter);
@@ -110,6 +118,12 @@ pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSet
             }
             ui.end_row();
         });
+}
+
+/// What the editor says beside alpha where feed-back limits it: the comb runs at 0.999.
+fn alpha_limit_note(mode: Mode, alpha: f32) -> Option<String> {
+    let limited = alpha.clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA);
+    (mode == Mode::FeedBack && limited != alpha).then(|| format!("feed-back runs at {limited}"))
 }
 
 fn slider_row(ui: &mut egui::Ui, label: &str, param: &FloatParam, setter: &ParamSetter) {
@@ -276,6 +290,22 @@ mod tests {
             unreachable!("presets go through parameters, not state")
         }
         fn request_restart(&self) {}
+    }
+
+    /// Beyond 0.999, feed-back runs at the limit and the editor says so; feed-forward and
+    /// alphas within the limit need no note.
+    #[test]
+    fn alpha_limit_note_only_beyond_the_feedback_limit() {
+        assert_eq!(
+            alpha_limit_note(Mode::FeedBack, 1.0).as_deref(),
+            Some("feed-back runs at 0.999")
+        );
+        assert_eq!(
+            alpha_limit_note(Mode::FeedBack, -1.0).as_deref(),
+            Some("feed-back runs at -0.999")
+        );
+        assert_eq!(alpha_limit_note(Mode::FeedBack, 0.999), None);
+        assert_eq!(alpha_limit_note(Mode::FeedForward, 1.0), None);
     }
 
     /// A preset is one begin/set/end gesture per parameter, with the values its file gives

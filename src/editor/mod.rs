@@ -12,6 +12,7 @@ mod plot;
 pub mod readouts;
 pub mod response_curve;
 pub mod spectrum;
+pub mod window_size;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -40,11 +41,6 @@ const MIN_SIZE: (f32, f32) = (820.0, 540.0);
 
 /// How often the meters and the spectrum are redrawn: 30 frames a second.
 const FRAME_INTERVAL: Duration = Duration::from_millis(33);
-
-/// The editor's size, shared between the plugin and every window it opens.
-pub fn default_state() -> Arc<EguiEditorState> {
-    EguiEditorState::from_size(LogicalSize::new(DEFAULT_SIZE.0, DEFAULT_SIZE.1), 1.0)
-}
 
 /// The plugin's editor.
 pub fn create(

@@ -14,34 +14,43 @@ use clack_extensions::gui::{
     GuiApiType, GuiConfiguration, GuiError, GuiSize, HostGui, HostGuiImpl, PluginGui, Window,
 };
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
+use clack_extensions::remote_controls::{PluginRemoteControls, RemoteControlsPageBuffer};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
 
+use super::extras;
+
 pub const PLUGIN_ID: &str = "org.primecomb.primecomb";
 
-/// Builds the CLAP bundle once per test binary, into its own target directory so that it
-/// never waits on the build lock of the `cargo test` that runs this.
-pub fn bundle_path() -> &'static PathBuf {
-    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
+/// The bundles (`primecomb.clap`, `primecomb.vst3`) and the `primecomb` program, built once
+/// per test binary, into a target directory of their own so that the build never waits on
+/// the build lock of the `cargo test` that runs this. The program includes the standalone
+/// app where this machine can build it (see [`extras`]).
+pub fn bundled_dir() -> &'static PathBuf {
+    static BUNDLED: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLED.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let target_dir = root.join("target").join("plugin-under-test");
+        let features = if extras::standalone_missing().is_none() {
+            "assert_process_allocs,standalone"
+        } else {
+            "assert_process_allocs"
+        };
         let status = Command::new(env!("CARGO"))
-            .args([
-                "xtask",
-                "bundle",
-                "primecomb",
-                "--features",
-                "assert_process_allocs",
-            ])
+            .args(["xtask", "bundle", "primecomb", "--features", features])
             .current_dir(&root)
             .env("CARGO_TARGET_DIR", &target_dir)
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building the plugin bundle failed");
-        target_dir.join("bundled").join("primecomb.clap")
+        target_dir.join("bundled")
     })
+}
+
+/// The CLAP bundle under test.
+pub fn bundle_path() -> PathBuf {
+    bundled_dir().join("primecomb.clap")
 }
 
 /// The loaded bundle. Like a DAW, the test host keeps the library loaded for the life of the
@@ -257,6 +266,32 @@ impl LoadedPlugin {
         // SAFETY: `parent` is a live window on the display the plugin connects to.
         unsafe { gui.set_parent(&handle, Window::from_x11_handle(parent.into()))? };
         gui.show(&handle)
+    }
+
+    /// The plugin's remote control pages, for a control surface: (section, page name, the
+    /// parameter ids of its eight slots).
+    pub fn remote_control_pages(&mut self) -> Vec<(String, String, [Option<u32>; 8])> {
+        let controls: PluginRemoteControls = self
+            .instance
+            .plugin_handle()
+            .get_extension()
+            .expect("the remote controls extension");
+        let handle = self.instance.plugin_handle();
+        let count = controls.count(&handle);
+        (0..count)
+            .map(|index| {
+                let mut buffer = RemoteControlsPageBuffer::new();
+                let page = controls
+                    .get(&handle, index, &mut buffer)
+                    .expect("the page is there");
+                let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+                (
+                    text(page.section_name),
+                    text(page.page_name),
+                    page.param_ids.map(|id| id.map(ClapId::get)),
+                )
+            })
+            .collect()
     }
 
     /// The editor's size, as it reports it to the host.

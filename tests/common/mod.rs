@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod clap_host;
+pub mod extras;
 pub mod harness;
 pub mod xvfb;
 

@@ -18,11 +18,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+#[cfg(feature = "standalone")]
 use nice_plug::wrapper::standalone::nice_export_standalone_with_args;
+#[cfg(feature = "standalone")]
 use primecomb::PrimeComb;
-use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS, split_number};
+use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS};
 use primecomb::presets;
 use primecomb::primes::{prime_sums_below, sum_primes_below};
+use primecomb::value_text;
 use render::RenderSettings;
 use wav::Format;
 
@@ -113,6 +116,29 @@ enum OnOff {
     Off,
 }
 
+/// Runs the editor as an application, with the audio options in `options`.
+#[cfg(feature = "standalone")]
+fn run_standalone(options: Vec<String>) -> ExitCode {
+    let args = std::iter::once("primecomb standalone".to_owned()).chain(options);
+    if nice_export_standalone_with_args::<PrimeComb, _>(args) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// This build has no standalone app: says how to get one.
+#[cfg(not(feature = "standalone"))]
+fn run_standalone(_options: Vec<String>) -> ExitCode {
+    eprintln!(
+        "primecomb: this build has no standalone app. Build it with \
+         `cargo build --release --features standalone` (it needs the ALSA and JACK \
+         headers: on Debian or Ubuntu, `apt-get install -y pkg-config libasound2-dev \
+         libjack-jackd2-dev`)."
+    );
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -132,14 +158,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Standalone { options } => {
-            let args = std::iter::once("primecomb standalone".to_owned()).chain(options);
-            if nice_export_standalone_with_args::<PrimeComb, _>(args) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
+        Command::Standalone { options } => run_standalone(options),
         Command::Render(args) => match run_render(&args) {
             Ok(code) => code,
             Err(message) => {
@@ -371,4 +390,9 @@ fn check_range(name: &str, value: f32, min: f32, max: f32) -> Result<f32, String
     } else {
         Err(format!("{name} {value} is out of range ({min} to {max})"))
     }
+}
+
+/// The leading number of an option's text and its unit, as the plugin's text entry reads them.
+fn split_number(text: &str) -> Option<(f32, &str)> {
+    value_text::split_number(text).map(|(value, unit)| (value as f32, unit))
 }

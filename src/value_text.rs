@@ -1,0 +1,263 @@
+//! Parameter value text: what hosts show in their generic editors and automation lanes, what
+//! they parse when a user types a value, and what scripting hosts read to learn what kind of
+//! value a parameter takes.
+//!
+//! Every text is a number with its unit, or a label: `5.00 ms`, `0.500`, `100 %`, `-6.0 dB`.
+//! Anything more (a channel's delay in samples, whether it is prime, the feed-back limit)
+//! belongs in the editor's read-outs, since a host that cannot parse a text treats the
+//! parameter as a list of strings. Each text carries as many decimals as it takes to lead
+//! back to exactly the value shown, so a host that saves or re-enters text loses nothing.
+
+use nice_plug::prelude::FloatRange;
+
+/// The most decimals a text is given before falling back to the exact decimal expansion.
+/// Nine significant digits tell any two `f32` apart, so this is only reached by values far
+/// below a parameter's resolution (a tau of microseconds past a whole number, say).
+const MAX_DECIMALS: usize = 9;
+
+/// How many f32 steps either side of a value [`exact_text`] looks for one that a host turns
+/// into the value.
+const NEIGHBOURS: usize = 4;
+
+/// What a parameter holds after a host sets it to `value`: hosts exchange values on the
+/// normalized 0..1 scale, and the plugin turns them back into plain values, all in `f32`.
+/// So 12.5 ms typed into a host becomes 12.500002 ms, and that value's text is `12.50 ms`.
+pub fn through_host(range: &FloatRange, value: f32) -> f32 {
+    range.unnormalize(range.normalize(value))
+}
+
+/// `value * scale` with at least `min_decimals` decimals, and as many more as it takes to lead
+/// back to exactly `value` (read as it is, or set through a host: see [`through_host`]),
+/// then `unit` (with its leading space).
+pub fn exact_text(
+    value: f32,
+    range: &FloatRange,
+    scale: f64,
+    min_decimals: usize,
+    unit: &str,
+) -> String {
+    let shown = f64::from(value) * scale;
+    let rounded = (min_decimals..=MAX_DECIMALS.max(min_decimals)).map(|d| format!("{shown:.d$}"));
+    // The f32 values next to `value`, exactly: where the normalized scale is coarser than
+    // f32 (near the bottom of a skewed range), one of them may be what a host needs to be
+    // given to land on `value`.
+    let neighbours = (1..=NEIGHBOURS).flat_map(|steps| {
+        let (mut up, mut down) = (value, value);
+        for _ in 0..steps {
+            (up, down) = (up.next_up(), down.next_down());
+        }
+        [up, down].map(|near| format!("{}", f64::from(near) * scale))
+    });
+    let read = |number: &str| number.parse().ok().and_then(|n| from_display(n, scale));
+    // A host re-entering the text is the common case; a value no host can set exactly (a
+    // default, say) is at least shown as it is.
+    let candidates = rounded.clone().chain(neighbours);
+    for number in candidates {
+        if read(&number).is_some_and(|read| through_host(range, read) == value) {
+            return format!("{number}{unit}");
+        }
+    }
+    for number in rounded {
+        if read(&number) == Some(value) {
+            return format!("{number}{unit}");
+        }
+    }
+    // `shown` is exact in f64 (an f32 times a small integer) and `{}` prints the shortest
+    // text that reads back as it, so this always reads back as `value`.
+    format!("{shown}{unit}")
+}
+
+/// A number in the display's unit, divided by `scale` and rounded once to `f32`: how every
+/// parser here turns what it read into the parameter's value.
+fn from_display(number: f64, scale: f64) -> Option<f32> {
+    let value = (number / scale) as f32;
+    value.is_finite().then_some(value)
+}
+
+/// Splits text into its leading finite number and the rest (the unit, trimmed): `"5 ms"`
+/// gives `(5.0, "ms")`. None if it does not start with a number.
+pub fn split_number(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim();
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(text.len());
+    let value: f64 = text[..end].trim().parse().ok()?;
+    value.is_finite().then_some((value, text[end..].trim()))
+}
+
+/// The text before a bracketed note: version 0.1's value texts appended one (`5.00 ms
+/// (239 smp, prime)`, `1.000 (feed-back: 0.999)`), and hosts may still hand them back.
+fn without_note(text: &str) -> &str {
+    text.split('(').next().unwrap_or(text)
+}
+
+/// A number in `unit` (or with no unit at all), divided by `scale`: `"-6 dB"`, `"-6"`.
+fn parse_in_unit(text: &str, unit: &str, scale: f64) -> Option<f32> {
+    let (value, rest) = split_number(without_note(text))?;
+    let unit_matches = rest.is_empty() || rest.eq_ignore_ascii_case(unit);
+    unit_matches.then(|| from_display(value, scale)).flatten()
+}
+
+/// Tau's text, in milliseconds: `5.00 ms`, `0.500 ms`, `22.675737 ms`.
+pub fn format_tau_ms(tau_ms: f32, range: &FloatRange) -> String {
+    let min_decimals = if tau_ms < 1.0 { 3 } else { 2 };
+    exact_text(tau_ms, range, 1.0, min_decimals, " ms")
+}
+
+/// Reads tau in milliseconds: `5`, `5 ms`, `5ms`, `0.005 s`, `240 smp`, `240 samples` (at
+/// `sample_rate`), or version 0.1's text `5.00 ms (240 smp)`. None if it is no delay.
+pub fn parse_tau_ms(text: &str, sample_rate: f32) -> Option<f32> {
+    let (value, unit) = split_number(without_note(text))?;
+    let ms = match unit.to_ascii_lowercase().as_str() {
+        "" | "ms" => value,
+        "s" => value * 1000.0,
+        "smp" | "samples" | "sample" | "spl" => value * 1000.0 / f64::from(sample_rate),
+        _ => return None,
+    };
+    from_display(ms, 1.0)
+}
+
+/// A plain number with three decimals or more: alpha's text, `0.500`.
+pub fn format_plain(value: f32, range: &FloatRange) -> String {
+    exact_text(value, range, 1.0, 3, "")
+}
+
+/// Reads a plain number: `0.5`, or version 0.1's alpha text `1.000 (feed-back: 0.999)`.
+pub fn parse_plain(text: &str) -> Option<f32> {
+    parse_in_unit(text, "", 1.0)
+}
+
+/// A fraction from 0 to 1 shown in percent: `100 %`, `37.5 %`.
+pub fn format_percent(fraction: f32, range: &FloatRange) -> String {
+    exact_text(fraction, range, 100.0, 0, " %")
+}
+
+/// Reads percent, with or without the sign: `40 %`, `40%`, `40` all give 0.4.
+pub fn parse_percent(text: &str) -> Option<f32> {
+    parse_in_unit(text, "%", 100.0)
+}
+
+/// A level in decibels with one decimal or more: `-6.0 dB`.
+pub fn format_db(db: f32, range: &FloatRange) -> String {
+    exact_text(db, range, 1.0, 1, " dB")
+}
+
+/// Reads decibels: `-6 dB`, `-6dB`, `-6`.
+pub fn parse_db(text: &str) -> Option<f32> {
+    parse_in_unit(text, "dB", 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TAU: FloatRange = FloatRange::Skewed {
+        min: 0.02,
+        max: 1000.0,
+        factor: 0.176_776_7,
+    };
+    const ALPHA: FloatRange = FloatRange::Linear {
+        min: -1.0,
+        max: 1.0,
+    };
+    const FRACTION: FloatRange = FloatRange::Linear { min: 0.0, max: 1.0 };
+    const DB: FloatRange = FloatRange::Linear {
+        min: -24.0,
+        max: 24.0,
+    };
+
+    /// Round values get the display's usual decimals (hand-written), others as many as it
+    /// takes to lead back to them.
+    #[test]
+    fn texts_by_hand() {
+        assert_eq!(format_tau_ms(5.0, &TAU), "5.00 ms");
+        assert_eq!(format_tau_ms(0.5, &TAU), "0.500 ms");
+        assert_eq!(format_tau_ms(0.02, &TAU), "0.020 ms");
+        assert_eq!(format_tau_ms(1000.0, &TAU), "1000.00 ms");
+        assert_eq!(format_tau_ms(12.345, &TAU), "12.345 ms");
+        // 12.5 ms set through a host: 12.500002 ms, which a host reaches from `12.50 ms`.
+        let set_by_host = through_host(&TAU, 12.5);
+        assert_ne!(set_by_host, 12.5);
+        assert_eq!(format_tau_ms(set_by_host, &TAU), "12.50 ms");
+        assert_eq!(format_plain(0.5, &ALPHA), "0.500");
+        assert_eq!(format_plain(-1.0, &ALPHA), "-1.000");
+        assert_eq!(format_plain(0.7, &ALPHA), "0.700");
+        assert_eq!(format_percent(1.0, &FRACTION), "100 %");
+        assert_eq!(format_percent(0.0, &FRACTION), "0 %");
+        assert_eq!(format_percent(0.375, &FRACTION), "37.5 %");
+        assert_eq!(format_percent(0.001, &FRACTION), "0.1 %");
+        assert_eq!(format_db(-6.0, &DB), "-6.0 dB");
+        assert_eq!(format_db(0.0, &DB), "0.0 dB");
+        assert_eq!(format_db(-24.0, &DB), "-24.0 dB");
+        // 1000 samples at 44.1 kHz: 22.675736... ms, to the digits it takes (the f32 is
+        // 22.675737; a host given 22.67574 lands on it).
+        let ms = (1000.0 / 44.1_f64) as f32;
+        assert_eq!(format_tau_ms(ms, &TAU), "22.67574 ms");
+    }
+
+    /// Every text leads back to exactly the value it shows, read as it is or set through a
+    /// host: values a host's lane sets (normalized steps through the range) and values set
+    /// as plain numbers (steps of the plain range, and f32 neighbours of round ones).
+    #[test]
+    fn every_text_leads_back_exactly() {
+        type Format = fn(f32, &FloatRange) -> String;
+        type Parse = fn(&str) -> Option<f32>;
+        let cases: [(&FloatRange, Format, Parse); 4] = [
+            (&TAU, format_tau_ms, |text| parse_tau_ms(text, 48_000.0)),
+            (&ALPHA, format_plain, parse_plain),
+            (&FRACTION, format_percent, parse_percent),
+            (&DB, format_db, parse_db),
+        ];
+        for (range, format, parse) in cases {
+            let steps = (0..=20_000).map(|k| k as f32 / 20_000.0);
+            let from_host = steps.clone().map(|n| range.unnormalize(n));
+            let plain =
+                steps.map(|t| range.unnormalize(0.0) * (1.0 - t) + range.unnormalize(1.0) * t);
+            let round = [0.5_f32, 5.0, 1.0, 0.3, -6.0, 12.5];
+            let neighbours = round.iter().flat_map(|&v| [v.next_up(), v.next_down()]);
+            for value in from_host.chain(plain).chain(neighbours) {
+                let value = value.clamp(range.unnormalize(0.0), range.unnormalize(1.0));
+                let text = format(value, range);
+                let read = parse(&text).unwrap_or_else(|| panic!("{text} does not parse"));
+                assert!(
+                    read == value || through_host(range, read) == value,
+                    "{value} shows as {text}, which reads {read}"
+                );
+            }
+        }
+    }
+
+    /// What users type, with and without units, and version 0.1's texts (hand-worked: 240
+    /// samples at 48 kHz is 5 ms).
+    #[test]
+    fn typed_forms_parse() {
+        let sr = 48_000.0;
+        for text in [
+            "5",
+            "5 ms",
+            "5ms",
+            " 5.00 MS ",
+            "0.005 s",
+            "240 smp",
+            "240 samples",
+            "5.00 ms (240 smp)",
+            "5.00 ms (L 211, R 271 smp, prime)",
+        ] {
+            assert_eq!(parse_tau_ms(text, sr), Some(5.0), "{text}");
+        }
+        assert_eq!(parse_tau_ms("fast", sr), None);
+        assert_eq!(parse_tau_ms("5 parsecs", sr), None);
+        assert_eq!(parse_plain("-1.000 (feed-back: -0.999)"), Some(-1.0));
+        assert_eq!(parse_plain("0.25"), Some(0.25));
+        assert_eq!(parse_plain("0.25 dB"), None);
+        assert_eq!(parse_plain("much"), None);
+        for text in ["40 %", "40%", "40", "40.0 %"] {
+            assert_eq!(parse_percent(text), Some(0.4), "{text}");
+        }
+        for text in ["-6 dB", "-6dB", "-6", "-6.0 db"] {
+            assert_eq!(parse_db(text), Some(-6.0), "{text}");
+        }
+        assert_eq!(parse_db("-6 Hz"), None);
+        assert_eq!(parse_db("inf"), None);
+    }
+}
