@@ -327,3 +327,14 @@ fn prime_sums_from_the_command_line() {
     let result = primecomb(&["presets"]);
     assert!(String::from_utf8_lossy(&result.stdout).contains("metallic-resonator"));
 }
+
+/// A `primecomb` built without the standalone app (as `cargo build` and `cargo test` build
+/// it) says how to get one, and fails, rather than opening nothing.
+#[test]
+fn standalone_without_the_feature_says_how_to_build_it() {
+    let result = primecomb(&["standalone", "--backend", "dummy"]);
+    assert_eq!(result.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&result.stderr);
+    assert!(said.contains("--features standalone"), "{said}");
+    assert!(said.contains("libasound2-dev"), "{said}");
+}

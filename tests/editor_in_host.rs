@@ -1,7 +1,8 @@
 //! The editor as a DAW opens it: through CLAP's gui extension, embedded in a host window on a
 //! virtual X display, from the debug bundle whose `process()` aborts on any allocation. It is
 //! opened and closed again and again while an audio thread runs; nothing may leak (threads,
-//! file descriptors, memory) and `process()` must keep running throughout. Needs Xvfb.
+//! file descriptors, memory) and `process()` must keep running throughout. A size the host
+//! gives the window is saved with the state. Needs Xvfb (see `common::extras`).
 
 mod common;
 
@@ -110,6 +111,22 @@ fn editor_opens_and_closes_while_audio_runs_without_leaks() {
             > 500
     });
     assert!(spectrum, "the live spectrum of the output was not drawn");
+    // The host resizes the window; the new size is saved with the state, and the next
+    // window opens at it.
+    plugin.resize_editor(1300, 800).expect("the editor takes the host's size");
+    let saved_size = r#"{\"width\":1300.0,\"height\":800.0}"#;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let state = loop {
+        pump(&mut plugin, Duration::from_millis(20));
+        let state = String::from_utf8_lossy(&plugin.save()).into_owned();
+        if state.contains(saved_size) || Instant::now() > deadline {
+            break state;
+        }
+    };
+    assert!(state.contains(saved_size), "{state}");
+    assert_eq!(plugin.editor_size(), Some((1300, 800)));
+    plugin.resize_editor(1100, 660).expect("and back");
+    pump(&mut plugin, Duration::from_millis(100));
     plugin.close_editor();
 
     let cycle = |plugin: &mut LoadedPlugin| {

@@ -1,7 +1,7 @@
 """PrimeComb from Python, through pedalboard (Spotify's JUCE-based plugin host).
 
 Loads the VST3 bundle, sets parameters by number and by text, renders a file, and saves and
-restores the plugin's state. With --check it also holds the output to the comb formula and
+restores the plugin's state (`preset_data`, read before any audio has run). With --check it also holds the output to the comb formula and
 the restored state to what was set, and exits non-zero if either is off.
 
     pip install pedalboard numpy
@@ -32,22 +32,32 @@ def impulse_response(plugin, length: int) -> np.ndarray:
     return plugin(impulse, SAMPLE_RATE, reset=True)
 
 
+def set_exactly(plugin, name: str, text: str) -> None:
+    """Sets a parameter through PrimeComb's own text entry, as a user types it: "1 ms",
+    "240 smp", "-6 dB". `plugin.name = value` instead searches the 1001 values pedalboard
+    sampled when it loaded the plugin and, for a value nearer the next one up, lands on that
+    sample: fine for alpha, mix, output and spread (round values are samples), but it moves
+    tau by up to a sample's spacing there (`plugin.tau = 1.0` gives 1.0029 ms)."""
+    parameter = plugin.parameters[name]
+    parameter.raw_value = parameter.get_raw_value_for_text(text)
+
+
 def echo_by_number(plugin) -> np.ndarray:
-    """Feed-forward, tau 1 ms, alpha 0.5, no prime snap, all set by number (and the mode by
-    its label): at 48 kHz one echo at 48 samples, half as loud."""
+    """Feed-forward, tau 1 ms, alpha 0.5, no prime snap: at 48 kHz one echo at 48 samples,
+    half as loud. Everything by number (the mode by its label), tau by its text."""
     plugin.mode = "Feed-forward"
-    plugin.tau = 1.0
     plugin.alpha = 0.5
     plugin.prime_snap = False
     plugin.mix = 100
     plugin.output = 0
     plugin.stereo_spread = 0
+    set_exactly(plugin, "tau", "1 ms")
     return impulse_response(plugin, 4800)
 
 
 def settings_by_text(plugin) -> None:
-    """The same kind of settings as a user types them: with their units."""
-    plugin.tau = "12.5 ms"
+    """Other settings as a user types them, with their units."""
+    set_exactly(plugin, "tau", "12.5 ms")
     plugin.alpha = "-0.25"
     plugin.mix = "40 %"
     plugin.output = "-6 dB"
@@ -89,7 +99,7 @@ def main() -> int:
     # The state right after setting parameters, before any audio: what a host saves.
     state = plugin.preset_data
     render(plugin, args.out)
-    print(f"rendered {args.out}:", {name: str(value) for name, value in expected.items()})
+    print(f"rendered {args.out} with", {name: str(value) for name, value in expected.items()})
 
     fresh = load(args.plugin)
     fresh.preset_data = state

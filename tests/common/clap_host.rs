@@ -301,6 +301,13 @@ impl LoadedPlugin {
         Some((size.width, size.height))
     }
 
+    /// Asks the open editor to take a size the host gives it, as when the user drags the
+    /// host window's corner.
+    pub fn resize_editor(&mut self, width: u32, height: u32) -> Result<(), GuiError> {
+        let gui = self.gui();
+        gui.set_size(&self.instance.plugin_handle(), GuiSize { width, height })
+    }
+
     /// Hides and destroys the editor.
     pub fn close_editor(&mut self) {
         let gui = self.gui();

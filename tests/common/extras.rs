@@ -1,5 +1,6 @@
 //! The tests that need more than Rust and a C compiler: the editor tests need a virtual X
-//! display (Xvfb) and Mesa's OpenGL, the standalone app the ALSA and JACK headers. Where
+//! display (Xvfb) and Mesa's OpenGL, the standalone app the ALSA and JACK headers, the
+//! Python host test a Python with pedalboard and numpy. Where
 //! those are missing, such a test says so on the terminal and passes; with
 //! `PRIMECOMB_REQUIRE_EXTRAS=1` in the environment (as CI sets it), it fails instead, so that
 //! a machine that should run everything cannot quietly run less.
@@ -48,6 +49,23 @@ pub fn standalone_missing() -> Option<String> {
         "the ALSA and JACK headers (Debian/Ubuntu: apt-get install -y pkg-config \
          libasound2-dev libjack-jackd2-dev)"
             .to_owned()
+    })
+}
+
+/// The Python the host test runs: `PRIMECOMB_PYTHON`, or `python3`.
+pub fn python() -> String {
+    std::env::var("PRIMECOMB_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// What is missing for the Python host test, if anything.
+pub fn python_missing() -> Option<String> {
+    let found = runs(&python(), &["-c", "import pedalboard, numpy"]);
+    (!found).then(|| {
+        format!(
+            "a Python ({}) with pedalboard and numpy (python3 -m venv venv && \
+             venv/bin/pip install pedalboard numpy, then PRIMECOMB_PYTHON=venv/bin/python)",
+            python()
+        )
     })
 }
 

@@ -131,8 +131,8 @@ fn run_standalone(options: Vec<String>) -> ExitCode {
 #[cfg(not(feature = "standalone"))]
 fn run_standalone(_options: Vec<String>) -> ExitCode {
     eprintln!(
-        "primecomb: this build has no standalone app. Build it with \
-         `cargo build --release --features standalone` (it needs the ALSA and JACK \
+        "primecomb: this build has no standalone app. Build it with `cargo xtask bundle \
+         primecomb --release --features standalone` (it needs the ALSA and JACK \
          headers: on Debian or Ubuntu, `apt-get install -y pkg-config libasound2-dev \
          libjack-jackd2-dev`)."
     );
