@@ -158,7 +158,8 @@ const WHOLE_SAMPLE_RELATIVE_TOLERANCE: f64 = 2e-6;
 const WHOLE_SAMPLE_TOLERANCE: f64 = 1e-3;
 
 /// Tau in samples at `sample_rate`, never below one sample, snapped to a whole number of
-/// samples when within rounding noise of one (see [`WHOLE_SAMPLE_RELATIVE_TOLERANCE`]).
+/// samples when within rounding noise of one: two millionths of the delay, at least a
+/// thousandth of a sample (the f32 round trip through a host's normalized scale).
 pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
     let samples = f64::from(tau_ms) * f64::from(sample_rate) / 1000.0;
     let whole = samples.round();

@@ -318,3 +318,35 @@ fn remote_controls_put_the_main_controls_on_the_first_page() {
     assert_eq!((section.as_str(), name.as_str()), ("PrimeComb", "Comb"));
     assert_eq!(params.to_vec(), slots);
 }
+
+/// A state saved at any moment holds every change made before it: right after the host set
+/// parameters on an inactive plugin (no audio has run yet), and right after a block that
+/// carried automation, before any further block.
+#[test]
+fn a_state_saved_right_after_a_change_holds_it() {
+    let mut plugin = LoadedPlugin::new();
+    plugin.set_params(&[
+        ("alpha", "-0.6"),
+        ("mode", "Feed-forward"),
+        ("spread", "70%"),
+    ]);
+    let saved = plugin.save();
+    let mut fresh = LoadedPlugin::new();
+    assert!(fresh.load(&saved));
+    for (id, text) in [
+        ("alpha", "-0.600"),
+        ("mode", "Feed-forward"),
+        ("spread", "70 %"),
+    ] {
+        let value = fresh.value(id);
+        assert_eq!(fresh.value_text(id, value), text, "{id}");
+    }
+
+    let input = vec![vec![0.0; 256], vec![0.0; 256]];
+    let mix = plugin.parse("mix", "25 %").unwrap();
+    plugin.process_automated(48_000.0, 256, &input, |_| vec![(100, "mix", mix)]);
+    let mut fresh = LoadedPlugin::new();
+    assert!(fresh.load(&plugin.save()));
+    let value = fresh.value("mix");
+    assert_eq!(fresh.value_text("mix", value), "25 %");
+}

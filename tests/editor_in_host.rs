@@ -113,7 +113,9 @@ fn editor_opens_and_closes_while_audio_runs_without_leaks() {
     assert!(spectrum, "the live spectrum of the output was not drawn");
     // The host resizes the window; the new size is saved with the state, and the next
     // window opens at it.
-    plugin.resize_editor(1300, 800).expect("the editor takes the host's size");
+    plugin
+        .resize_editor(1300, 800)
+        .expect("the editor takes the host's size");
     let saved_size = r#"{\"width\":1300.0,\"height\":800.0}"#;
     let deadline = Instant::now() + Duration::from_secs(10);
     let state = loop {

@@ -33,6 +33,13 @@ fn pedalboard_sets_renders_and_restores_the_vst3() {
     let said = String::from_utf8_lossy(&output.stdout);
     let complained = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{said}\n{complained}");
-    assert!(said.contains("the echo and the restored state are right"), "{said}");
-    assert!(rendered.metadata().is_ok_and(|file| file.len() > 48_000 * 2 * 2));
+    assert!(
+        said.contains("the echo and the restored state are right"),
+        "{said}"
+    );
+    assert!(
+        rendered
+            .metadata()
+            .is_ok_and(|file| file.len() > 48_000 * 2 * 2)
+    );
 }
