@@ -125,14 +125,14 @@ pub fn max_channel_delay_ms() -> f32 {
 }
 
 /// Alpha's range: the delayed path's gain, either sign.
-const ALPHA_RANGE: FloatRange = FloatRange::Linear {
+pub const ALPHA_RANGE: FloatRange = FloatRange::Linear {
     min: -1.0,
     max: 1.0,
 };
 /// Mix and spread: fractions, shown in percent.
-const FRACTION_RANGE: FloatRange = FloatRange::Linear { min: 0.0, max: 1.0 };
+pub const FRACTION_RANGE: FloatRange = FloatRange::Linear { min: 0.0, max: 1.0 };
 /// The output gain, in dB.
-const OUTPUT_RANGE: FloatRange = FloatRange::Linear {
+pub const OUTPUT_RANGE: FloatRange = FloatRange::Linear {
     min: -24.0,
     max: 24.0,
 };

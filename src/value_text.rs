@@ -151,34 +151,24 @@ pub fn parse_db(text: &str) -> Option<f32> {
 mod tests {
     use super::*;
 
-    const TAU: FloatRange = FloatRange::Skewed {
-        min: 0.02,
-        max: 1000.0,
-        factor: 0.176_776_7,
-    };
-    const ALPHA: FloatRange = FloatRange::Linear {
-        min: -1.0,
-        max: 1.0,
-    };
-    const FRACTION: FloatRange = FloatRange::Linear { min: 0.0, max: 1.0 };
-    const DB: FloatRange = FloatRange::Linear {
-        min: -24.0,
-        max: 24.0,
+    use crate::params::{
+        ALPHA_RANGE as ALPHA, FRACTION_RANGE as FRACTION, OUTPUT_RANGE as DB, tau_range,
     };
 
     /// Round values get the display's usual decimals (hand-written), others as many as it
     /// takes to lead back to them.
     #[test]
     fn texts_by_hand() {
-        assert_eq!(format_tau_ms(5.0, &TAU), "5.00 ms");
-        assert_eq!(format_tau_ms(0.5, &TAU), "0.500 ms");
-        assert_eq!(format_tau_ms(0.02, &TAU), "0.020 ms");
-        assert_eq!(format_tau_ms(1000.0, &TAU), "1000.00 ms");
-        assert_eq!(format_tau_ms(12.345, &TAU), "12.345 ms");
+        let tau = tau_range();
+        assert_eq!(format_tau_ms(5.0, &tau), "5.00 ms");
+        assert_eq!(format_tau_ms(0.5, &tau), "0.500 ms");
+        assert_eq!(format_tau_ms(0.02, &tau), "0.020 ms");
+        assert_eq!(format_tau_ms(1000.0, &tau), "1000.00 ms");
+        assert_eq!(format_tau_ms(12.345, &tau), "12.345 ms");
         // 12.5 ms set through a host: 12.500002 ms, which a host reaches from `12.50 ms`.
-        let set_by_host = through_host(&TAU, 12.5);
+        let set_by_host = through_host(&tau, 12.5);
         assert_ne!(set_by_host, 12.5);
-        assert_eq!(format_tau_ms(set_by_host, &TAU), "12.50 ms");
+        assert_eq!(format_tau_ms(set_by_host, &tau), "12.50 ms");
         assert_eq!(format_plain(0.5, &ALPHA), "0.500");
         assert_eq!(format_plain(-1.0, &ALPHA), "-1.000");
         assert_eq!(format_plain(0.7, &ALPHA), "0.700");
@@ -189,10 +179,9 @@ mod tests {
         assert_eq!(format_db(-6.0, &DB), "-6.0 dB");
         assert_eq!(format_db(0.0, &DB), "0.0 dB");
         assert_eq!(format_db(-24.0, &DB), "-24.0 dB");
-        // 1000 samples at 44.1 kHz: 22.675736... ms, to the digits it takes (the f32 is
-        // 22.675737; a host given 22.67574 lands on it).
+        // 1000 samples at 44.1 kHz: 22.675736... ms, to the digits it takes.
         let ms = (1000.0 / 44.1_f64) as f32;
-        assert_eq!(format_tau_ms(ms, &TAU), "22.67574 ms");
+        assert_eq!(format_tau_ms(ms, &tau), "22.675737 ms");
     }
 
     /// Every text leads back to exactly the value it shows, read as it is or set through a
@@ -200,10 +189,11 @@ mod tests {
     /// as plain numbers (steps of the plain range, and f32 neighbours of round ones).
     #[test]
     fn every_text_leads_back_exactly() {
+        let tau = tau_range();
         type Format = fn(f32, &FloatRange) -> String;
         type Parse = fn(&str) -> Option<f32>;
         let cases: [(&FloatRange, Format, Parse); 4] = [
-            (&TAU, format_tau_ms, |text| parse_tau_ms(text, 48_000.0)),
+            (&tau, format_tau_ms, |text| parse_tau_ms(text, 48_000.0)),
             (&ALPHA, format_plain, parse_plain),
             (&FRACTION, format_percent, parse_percent),
             (&DB, format_db, parse_db),
