@@ -46,7 +46,8 @@ pub fn exact_text(
         for _ in 0..steps {
             (up, down) = (up.next_up(), down.next_down());
         }
-        [up, down].map(|near| format!("{}", f64::from(near) * scale))
+        // The shortest text of the neighbour in the display's unit, as f32 prints it.
+        [up, down].map(|near| format!("{}", (f64::from(near) * scale) as f32))
     });
     let read = |number: &str| number.parse().ok().and_then(|n| from_display(n, scale));
     // A host re-entering the text is the common case; a value no host can set exactly (a
