@@ -97,7 +97,10 @@ impl PrimeCombParams {
                 .with_string_to_value(Arc::new(parse_percent)),
             output_db: FloatParam::new("Output", 0.0, OUTPUT_RANGE)
                 .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
-                .with_value_to_string(Arc::new(|db| format_db(db, &OUTPUT_RANGE)))
+                .with_step_size(OUTPUT_STEP_DB)
+                .with_value_to_string(Arc::new(|db| {
+                    format_db(db, &OUTPUT_RANGE, Some(OUTPUT_STEP_DB))
+                }))
                 .with_string_to_value(Arc::new(parse_db)),
             prime_snap: BoolParam::new("Prime Snap", true),
             spread: FloatParam::new("Stereo Spread", 0.0, FRACTION_RANGE)
@@ -136,6 +139,9 @@ pub const OUTPUT_RANGE: FloatRange = FloatRange::Linear {
     min: -24.0,
     max: 24.0,
 };
+/// The output gain moves in tenths of a dB, as it did in 0.1 (host automation of it is
+/// snapped to them, so old sessions play the same gains).
+pub const OUTPUT_STEP_DB: f32 = 0.1;
 
 /// Tau's knob range: skewed so that the musically busy few milliseconds get most of the travel
 /// (the knob's centre is about 20 ms).

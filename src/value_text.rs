@@ -22,8 +22,10 @@ const NEIGHBOURS: usize = 4;
 /// What a parameter holds after a host sets it to `value`: hosts exchange values on the
 /// normalized 0..1 scale, and the plugin turns them back into plain values, all in `f32`.
 /// So 12.5 ms typed into a host becomes 12.500002 ms, and that value's text is `12.50 ms`.
-pub fn through_host(range: &FloatRange, value: f32) -> f32 {
-    range.unnormalize(range.normalize(value))
+/// A parameter with a step size also snaps the value to its step, as nice-plug does.
+pub fn through_host(range: &FloatRange, step: Option<f32>, value: f32) -> f32 {
+    let value = range.unnormalize(range.normalize(value));
+    step.map_or(value, |step| range.snap_to_step(value, step))
 }
 
 /// `value * scale` with at least `min_decimals` decimals, and as many more as it takes to lead
@@ -32,6 +34,7 @@ pub fn through_host(range: &FloatRange, value: f32) -> f32 {
 pub fn exact_text(
     value: f32,
     range: &FloatRange,
+    step: Option<f32>,
     scale: f64,
     min_decimals: usize,
     unit: &str,
@@ -54,7 +57,7 @@ pub fn exact_text(
     // default, say) is at least shown as it is.
     let candidates = rounded.clone().chain(neighbours);
     for number in candidates {
-        if read(&number).is_some_and(|read| through_host(range, read) == value) {
+        if read(&number).is_some_and(|read| through_host(range, step, read) == value) {
             return format!("{number}{unit}");
         }
     }
@@ -102,7 +105,7 @@ fn parse_in_unit(text: &str, unit: &str, scale: f64) -> Option<f32> {
 /// Tau's text, in milliseconds: `5.00 ms`, `0.500 ms`, `22.675737 ms`.
 pub fn format_tau_ms(tau_ms: f32, range: &FloatRange) -> String {
     let min_decimals = if tau_ms < 1.0 { 3 } else { 2 };
-    exact_text(tau_ms, range, 1.0, min_decimals, " ms")
+    exact_text(tau_ms, range, None, 1.0, min_decimals, " ms")
 }
 
 /// Reads tau in milliseconds: `5`, `5 ms`, `5ms`, `0.005 s`, `240 smp`, `240 samples` (at
@@ -120,7 +123,7 @@ pub fn parse_tau_ms(text: &str, sample_rate: f32) -> Option<f32> {
 
 /// A plain number with three decimals or more: alpha's text, `0.500`.
 pub fn format_plain(value: f32, range: &FloatRange) -> String {
-    exact_text(value, range, 1.0, 3, "")
+    exact_text(value, range, None, 1.0, 3, "")
 }
 
 /// Reads a plain number: `0.5`, or version 0.1's alpha text `1.000 (feed-back: 0.999)`.
@@ -130,7 +133,7 @@ pub fn parse_plain(text: &str) -> Option<f32> {
 
 /// A fraction from 0 to 1 shown in percent: `100 %`, `37.5 %`.
 pub fn format_percent(fraction: f32, range: &FloatRange) -> String {
-    exact_text(fraction, range, 100.0, 0, " %")
+    exact_text(fraction, range, None, 100.0, 0, " %")
 }
 
 /// Reads percent, with or without the sign: `40 %`, `40%`, `40` all give 0.4.
@@ -138,9 +141,9 @@ pub fn parse_percent(text: &str) -> Option<f32> {
     parse_in_unit(text, "%", 100.0)
 }
 
-/// A level in decibels with one decimal or more: `-6.0 dB`.
-pub fn format_db(db: f32, range: &FloatRange) -> String {
-    exact_text(db, range, 1.0, 1, " dB")
+/// A level in decibels with one decimal or more: `-6.0 dB`, for a parameter with `step`.
+pub fn format_db(db: f32, range: &FloatRange, step: Option<f32>) -> String {
+    exact_text(db, range, step, 1.0, 1, " dB")
 }
 
 /// Reads decibels: `-6 dB`, `-6dB`, `-6`.
@@ -153,7 +156,8 @@ mod tests {
     use super::*;
 
     use crate::params::{
-        ALPHA_RANGE as ALPHA, FRACTION_RANGE as FRACTION, OUTPUT_RANGE as DB, tau_range,
+        ALPHA_RANGE as ALPHA, FRACTION_RANGE as FRACTION, OUTPUT_RANGE as DB, OUTPUT_STEP_DB,
+        tau_range,
     };
 
     /// Round values get the display's usual decimals (hand-written), others as many as it
@@ -167,7 +171,7 @@ mod tests {
         assert_eq!(format_tau_ms(1000.0, &tau), "1000.00 ms");
         assert_eq!(format_tau_ms(12.345, &tau), "12.345 ms");
         // 12.5 ms set through a host: 12.500002 ms, which a host reaches from `12.50 ms`.
-        let set_by_host = through_host(&tau, 12.5);
+        let set_by_host = through_host(&tau, None, 12.5);
         assert_ne!(set_by_host, 12.5);
         assert_eq!(format_tau_ms(set_by_host, &tau), "12.50 ms");
         assert_eq!(format_plain(0.5, &ALPHA), "0.500");
@@ -177,9 +181,13 @@ mod tests {
         assert_eq!(format_percent(0.0, &FRACTION), "0 %");
         assert_eq!(format_percent(0.375, &FRACTION), "37.5 %");
         assert_eq!(format_percent(0.001, &FRACTION), "0.1 %");
-        assert_eq!(format_db(-6.0, &DB), "-6.0 dB");
-        assert_eq!(format_db(0.0, &DB), "0.0 dB");
-        assert_eq!(format_db(-24.0, &DB), "-24.0 dB");
+        assert_eq!(format_db(-6.0, &DB, Some(OUTPUT_STEP_DB)), "-6.0 dB");
+        assert_eq!(format_db(0.0, &DB, Some(OUTPUT_STEP_DB)), "0.0 dB");
+        assert_eq!(format_db(-24.0, &DB, Some(OUTPUT_STEP_DB)), "-24.0 dB");
+        // -5.7 dB set through a host lands on 57 steps of 0.1 in f32, -5.7000003: `-5.7 dB`.
+        let snapped = through_host(&DB, Some(OUTPUT_STEP_DB), -5.7);
+        assert_ne!(snapped, -5.7);
+        assert_eq!(format_db(snapped, &DB, Some(OUTPUT_STEP_DB)), "-5.7 dB");
         // 1000 samples at 44.1 kHz: 22.675736... ms, to the digits it takes.
         let ms = (1000.0 / 44.1_f64) as f32;
         assert_eq!(format_tau_ms(ms, &tau), "22.675737 ms");
@@ -193,15 +201,20 @@ mod tests {
         let tau = tau_range();
         type Format = fn(f32, &FloatRange) -> String;
         type Parse = fn(&str) -> Option<f32>;
-        let cases: [(&FloatRange, Format, Parse); 4] = [
-            (&tau, format_tau_ms, |text| parse_tau_ms(text, 48_000.0)),
-            (&ALPHA, format_plain, parse_plain),
-            (&FRACTION, format_percent, parse_percent),
-            (&DB, format_db, parse_db),
+        let db_text: Format = |db, range| format_db(db, range, Some(OUTPUT_STEP_DB));
+        let cases: [(&FloatRange, Option<f32>, Format, Parse); 4] = [
+            (&tau, None, format_tau_ms, |text| {
+                parse_tau_ms(text, 48_000.0)
+            }),
+            (&ALPHA, None, format_plain, parse_plain),
+            (&FRACTION, None, format_percent, parse_percent),
+            (&DB, Some(OUTPUT_STEP_DB), db_text, parse_db),
         ];
-        for (range, format, parse) in cases {
+        for (range, step, format, parse) in cases {
             let steps = (0..=20_000).map(|k| k as f32 / 20_000.0);
-            let from_host = steps.clone().map(|n| range.unnormalize(n));
+            let from_host = steps
+                .clone()
+                .map(|n| through_host(range, step, range.unnormalize(n)));
             let plain =
                 steps.map(|t| range.unnormalize(0.0) * (1.0 - t) + range.unnormalize(1.0) * t);
             let round = [0.5_f32, 5.0, 1.0, 0.3, -6.0, 12.5];
@@ -211,7 +224,7 @@ mod tests {
                 let text = format(value, range);
                 let read = parse(&text).unwrap_or_else(|| panic!("{text} does not parse"));
                 assert!(
-                    read == value || through_host(range, read) == value,
+                    read == value || through_host(range, step, read) == value,
                     "{value} shows as {text}, which reads {read}"
                 );
             }
