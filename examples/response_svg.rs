@@ -41,11 +41,7 @@ fn curve(coefficients: CombCoefficients, colour: &str) -> String {
 }
 
 fn main() {
-    let comb = |mode, alpha| CombCoefficients {
-        mode,
-        delay_samples: 240.0,
-        alpha,
-    };
+    let comb = |mode, alpha| CombCoefficients::plain(mode, 240.0, alpha);
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{h}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="#111"/>"##,
         h = HEIGHT + 40.0

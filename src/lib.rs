@@ -28,16 +28,15 @@ pub mod value_text;
 
 pub use dsp::comb::{CombCoefficients, CombMode, MAX_FEEDBACK_ALPHA};
 pub use dsp::offline::{
-    CombError, feed_backward, feed_backward_channels, feed_backward_reference, feed_forward,
-    feed_forward_channels, feed_forward_reference,
+    CombError, feed_backward, feed_backward_channels, feed_forward, feed_forward_channels,
 };
 
-use dsp::comb::CombChannel;
+use dsp::comb::{CombChannel, CombControls};
 use dsp::control::Control;
+use dsp::denormals::FlushDenormals;
 use dsp::glide::Glide;
-use dsp::kernels::{copy_finite, peak_magnitude};
-use dsp::output_stage::{apply_gain, mix_and_gain};
-use dsp::safety;
+use dsp::simd::VectorUnit;
+use dsp::strip::{ChannelStrip, StripControls};
 use monitor::SignalMonitor;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
 use params::{PrimeCombParams, SMOOTHING_MS, max_channel_delay_ms, tau_samples};
@@ -61,11 +60,13 @@ pub struct PrimeComb {
     shared: Arc<SharedState>,
     /// Sample rate of the current activation, in Hz.
     sample_rate: f32,
-    /// One comb per channel; allocated in `activate()`.
-    combs: Vec<CombChannel>,
+    /// One comb and output stage per channel; allocated in `activate()`.
+    strips: Vec<ChannelStrip>,
+    /// The vector unit the strips run on, chosen once.
+    unit: VectorUnit,
     /// Per-sample buffers for one block; allocated in `activate()`.
     scratch: BlockScratch,
-    /// Alpha, mix and output gain on their way to the parameters' values.
+    /// The gliding controls on their way to the parameters' values.
     glides: ControlGlides,
     /// Prime delay tables from the background pool.
     tables: TableReceiver,
@@ -92,10 +93,10 @@ struct TargetRequest {
 /// Buffers `process()` fills once a block, sized for the host's largest block.
 #[derive(Default)]
 struct BlockScratch {
-    /// A copy of the input, for the dry part of the mix.
-    dry: Vec<f32>,
-    /// Smoothed alpha, mix and output gain, while they glide.
+    /// Smoothed controls, while they glide.
     alpha: Vec<f32>,
+    damp: Vec<f32>,
+    drive: Vec<f32>,
     mix: Vec<f32>,
     gain: Vec<f32>,
 }
@@ -104,21 +105,24 @@ impl BlockScratch {
     fn new(max_block_samples: usize) -> Self {
         let zeroed = || vec![0.0; max_block_samples];
         Self {
-            dry: zeroed(),
             alpha: zeroed(),
+            damp: zeroed(),
+            drive: zeroed(),
             mix: zeroed(),
             gain: zeroed(),
         }
     }
 
     fn max_block_samples(&self) -> usize {
-        self.dry.len()
+        self.alpha.len()
     }
 }
 
 /// The controls that glide instead of jumping, in the units the DSP uses (output as a gain).
 struct ControlGlides {
     alpha: Glide,
+    damp: Glide,
+    drive: Glide,
     mix: Glide,
     gain: Glide,
     /// The output level last converted to a gain, in dB, and that gain: the conversion is a
@@ -131,6 +135,8 @@ impl ControlGlides {
     fn at_rest(params: &PrimeCombParams, length_samples: u32) -> Self {
         Self {
             alpha: Glide::new(params.alpha.value(), length_samples),
+            damp: Glide::new(params.damp.value(), length_samples),
+            drive: Glide::new(params.drive.value(), length_samples),
             mix: Glide::new(params.mix.value(), length_samples),
             gain: Glide::new(util::db_to_gain(params.output_db.value()), length_samples),
             converted_db: (0.0, 1.0),
@@ -140,6 +146,8 @@ impl ControlGlides {
     /// Lands every control on its parameter's value at once.
     fn jump_to(&mut self, params: &PrimeCombParams) {
         self.alpha.jump(params.alpha.value());
+        self.damp.jump(params.damp.value());
+        self.drive.jump(params.drive.value());
         self.mix.jump(params.mix.value());
         self.gain.jump(util::db_to_gain(params.output_db.value()));
     }
@@ -153,12 +161,19 @@ impl ControlGlides {
     }
 }
 
+/// The values of `glide` for the next `values.len()` samples, after pointing it at
+/// `param`'s value: see [`follow_to`].
+#[inline]
+fn follow<'a>(glide: &mut Glide, param: &FloatParam, values: &'a mut [f32]) -> Control<'a> {
+    follow_to(glide, param, param.value(), values)
+}
+
 /// The values of `glide` for the next `values.len()` samples, after pointing it at `target`,
 /// `param`'s value in the units the DSP uses: a glide where the host moved the parameter, a
 /// jump where it restored it. nice-plug's smoother only tells the two apart; it is stepped
 /// along without computing its values.
 #[inline]
-fn follow<'a>(
+fn follow_to<'a>(
     glide: &mut Glide,
     param: &FloatParam,
     target: f32,
@@ -185,7 +200,8 @@ impl Default for PrimeComb {
             params,
             shared,
             sample_rate: SharedState::DEFAULT_SAMPLE_RATE,
-            combs: Vec::new(),
+            strips: Vec::new(),
+            unit: VectorUnit::best(),
             scratch: BlockScratch::default(),
             tables,
             targets: (None, [0.0; 2]),
@@ -197,13 +213,15 @@ impl Default for PrimeComb {
 }
 
 impl PrimeComb {
-    /// The filter settings the parameters ask for now, with tau as set (before spread and
-    /// prime snapping).
-    fn coefficients(&self) -> CombCoefficients {
+    /// The filter settings the parameters ask for now, for a delay of `delay_samples`.
+    fn coefficients(&self, delay_samples: f32) -> CombCoefficients {
+        let params = &self.params;
         CombCoefficients {
-            mode: self.params.mode.value().into(),
-            delay_samples: tau_samples(self.params.tau_ms.value(), self.sample_rate),
-            alpha: self.params.alpha.value(),
+            mode: params.mode.value().into(),
+            delay_samples,
+            alpha: params.alpha.value(),
+            damp: params.damp.value(),
+            drive: params.drive.value(),
         }
     }
 
@@ -225,10 +243,12 @@ impl PrimeComb {
         };
         if self.targets.0 != Some(request) {
             let delay_samples = tau_samples(request.tau_ms, self.sample_rate);
-            let channels = self.combs.len();
+            let channels = self.strips.len();
             let delays = channel_delays(delay_samples, request.spread, channels, primes);
-            for (channel, comb) in self.combs.iter_mut().enumerate() {
-                comb.set_target(request.mode, delays[channel.min(1)]);
+            for (channel, strip) in self.strips.iter_mut().enumerate() {
+                strip
+                    .comb_mut()
+                    .set_target(request.mode, delays[channel.min(1)]);
             }
             self.targets = (Some(request), delays);
         }
@@ -242,56 +262,41 @@ impl PrimeComb {
             // Not activated (a host bug): pass the audio through rather than loop forever.
             return ProcessStatus::Normal;
         }
+        // nice-plug flushes denormal results to zero; this also reads denormal input as
+        // zero, which costs what normal input costs (on Intel, denormal operands otherwise
+        // take a microcode assist each).
+        let _denormals_are_zero = FlushDenormals::new();
         let longest_delay = self.retarget_combs();
         let total = buffer.samples();
         let channels = buffer.as_slice();
         let mut start = 0;
         while start < total {
             let len = (total - start).min(self.scratch.max_block_samples());
-            let BlockScratch {
-                dry,
-                alpha,
-                mix,
-                gain,
-            } = &mut self.scratch;
+            let scratch = &mut self.scratch;
             let glides = &mut self.glides;
             let params = &self.params;
-            let (alpha_now, mix_now) = (params.alpha.value(), params.mix.value());
             let gain_now = glides.output_gain(params.output_db.value());
-            let alpha = follow(
-                &mut glides.alpha,
-                &params.alpha,
-                alpha_now,
-                &mut alpha[..len],
-            );
-            let mix = follow(&mut glides.mix, &params.mix, mix_now, &mut mix[..len]);
-            let gain = follow(
-                &mut glides.gain,
-                &params.output_db,
-                gain_now,
-                &mut gain[..len],
-            );
-            let needs_dry = !mix.is_constant(1.0);
+            let controls = StripControls {
+                comb: CombControls {
+                    alpha: follow(&mut glides.alpha, &params.alpha, &mut scratch.alpha[..len]),
+                    damp: follow(&mut glides.damp, &params.damp, &mut scratch.damp[..len]),
+                    drive: follow(&mut glides.drive, &params.drive, &mut scratch.drive[..len]),
+                },
+                mix: follow(&mut glides.mix, &params.mix, &mut scratch.mix[..len]),
+                gain: follow_to(
+                    &mut glides.gain,
+                    &params.output_db,
+                    gain_now,
+                    &mut scratch.gain[..len],
+                ),
+            };
             let monitoring = self.editor_state.is_open();
             if monitoring {
                 let range = start..start + len;
                 self.monitor.input.show(channels, range, self.sample_rate);
             }
-            for (channel, comb) in channels.iter_mut().zip(&mut self.combs) {
-                let block = &mut channel[start..start + len];
-                if needs_dry {
-                    // The comb takes non-finite input as silence; so does the dry path.
-                    copy_finite(&mut dry[..len], block);
-                }
-                let mut peak = comb.process(block, alpha);
-                if needs_dry {
-                    mix_and_gain(block, dry, mix, gain);
-                    peak = peak_magnitude(block);
-                } else if !gain.is_constant(1.0) {
-                    apply_gain(block, gain);
-                    peak = peak_magnitude(block);
-                }
-                safety::limit(block, peak);
+            for (channel, strip) in channels.iter_mut().zip(&mut self.strips) {
+                strip.process(self.unit, &mut channel[start..start + len], controls);
             }
             if monitoring {
                 let range = start..start + len;
@@ -299,11 +304,7 @@ impl PrimeComb {
             }
             start += len;
         }
-        let longest = CombCoefficients {
-            mode: self.params.mode.value().into(),
-            delay_samples: longest_delay,
-            alpha: self.params.alpha.value(),
-        };
+        let longest = self.coefficients(longest_delay);
         ProcessStatus::Tail(self.tail_samples(longest))
     }
 
@@ -383,15 +384,17 @@ impl Plugin for PrimeComb {
         self.targets = (None, [0.0; 2]);
         self.tail = None;
         let fade_samples = (CROSSFADE_MS * self.sample_rate / 1000.0).round() as usize;
-        let coefficients = self.coefficients();
-        self.combs = (0..channel_count)
+        let coefficients =
+            self.coefficients(tau_samples(self.params.tau_ms.value(), self.sample_rate));
+        let max_block = buffer_config.max_buffer_size.max(1) as usize;
+        self.strips = (0..channel_count)
             .map(|_| {
                 let mut comb = CombChannel::new(max_delay, coefficients);
                 comb.set_fade_samples(fade_samples);
-                comb
+                ChannelStrip::new(comb, max_block)
             })
             .collect();
-        self.scratch = BlockScratch::new(buffer_config.max_buffer_size.max(1) as usize);
+        self.scratch = BlockScratch::new(max_block);
         let glide_samples = (SMOOTHING_MS * self.sample_rate / 1000.0).round() as u32;
         self.glides = ControlGlides::at_rest(&self.params, glide_samples);
         true
@@ -402,8 +405,8 @@ impl Plugin for PrimeComb {
         self.monitor.input.level.reset();
         self.monitor.output.level.reset();
         self.retarget_combs();
-        for comb in &mut self.combs {
-            comb.reset();
+        for strip in &mut self.strips {
+            strip.comb_mut().reset();
         }
     }
 

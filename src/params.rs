@@ -21,7 +21,7 @@ use crate::value_text::{
 /// Shortest and longest tau the knob offers, in milliseconds.
 pub const TAU_MIN_MS: f32 = 0.02;
 pub const TAU_MAX_MS: f32 = 1000.0;
-/// How long alpha, mix and output glide to a new value, in milliseconds: long enough to
+/// How long alpha, mix, output, damping and drive glide to a new value, in milliseconds: long enough to
 /// remove zipper noise, short enough to follow automation closely.
 pub const SMOOTHING_MS: f32 = 10.0;
 
@@ -70,6 +70,14 @@ pub struct PrimeCombParams {
     /// [`crate::primes::snap::stereo_delays`]).
     #[id = "spread"]
     pub spread: FloatParam,
+    /// Damping in the delayed path, 0 to 1: highs die faster than lows (see
+    /// [`crate::dsp::damping`]). 0, the default, is the undamped comb of 0.1, bit for bit.
+    #[id = "damp"]
+    pub damp: FloatParam,
+    /// Soft saturation of the delayed path, 0 to 1 (see [`crate::dsp::saturation`]). 0, the
+    /// default, is the linear comb of 0.1, bit for bit.
+    #[id = "drive"]
+    pub drive: FloatParam,
     /// The editor window's size, saved with the session (not a parameter: hosts do not see
     /// it). Written by the editor's windows as they are resized, read when one opens.
     #[persist = "editor-size"]
@@ -106,6 +114,8 @@ impl PrimeCombParams {
             spread: FloatParam::new("Stereo Spread", 0.0, FRACTION_RANGE)
                 .with_value_to_string(Arc::new(|spread| format_percent(spread, &FRACTION_RANGE)))
                 .with_string_to_value(Arc::new(parse_percent)),
+            damp: fraction_param("Damping"),
+            drive: fraction_param("Drive"),
             editor_window: EditorWindow::default(),
         })
     }
@@ -120,6 +130,14 @@ impl PrimeCombParams {
             .then_some(&PrimeSearch as &dyn PrimeLookup);
         channel_delays(delay, self.spread.value(), channels, primes)
     }
+}
+
+/// A control from 0 to 1 that starts at 0, glides like alpha, and shows in percent.
+fn fraction_param(name: &str) -> FloatParam {
+    FloatParam::new(name, 0.0, FRACTION_RANGE)
+        .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
+        .with_value_to_string(Arc::new(|value| format_percent(value, &FRACTION_RANGE)))
+        .with_string_to_value(Arc::new(parse_percent))
 }
 
 /// The longest delay any channel can have, in milliseconds: tau's maximum, spread out.

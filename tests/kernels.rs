@@ -1,11 +1,12 @@
-//! The library kernels against the comb formulas, computed naively in f64.
+//! The whole-signal library API against the comb formulas: computed naively in f64, and as
+//! the naive f32 loop.
 
 mod common;
 
+use common::reference::naive_comb_f32;
 use common::*;
 use primecomb::{
-    CombError, feed_backward, feed_backward_channels, feed_backward_reference, feed_forward,
-    feed_forward_channels, feed_forward_reference,
+    CombError, feed_backward, feed_backward_channels, feed_forward, feed_forward_channels,
 };
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -22,7 +23,6 @@ fn alphas(seed: u64) -> Vec<f32> {
 
 /// Both kernels equal the formula on random signals long enough for several echoes of each
 /// tau, within the f32 rounding bound derived in `f32_tolerance`.
-type Kernel = fn(&mut [f32], usize, f32) -> Result<(), CombError>;
 
 #[test]
 fn kernels_match_the_formulas_on_noise() {
@@ -137,87 +137,62 @@ fn channels_are_independent() {
     );
 }
 
-/// The fast feed-back kernel against the plain per-sample loop at every tau from 1 to 300:
-/// every doubling, every span that shifts lanes (AVX-512, up to 255) or is cut into pieces
-/// (otherwise, up to 127), and the plain walk past them.
-///
-/// Below 32 samples the fast kernel doubles the delay first: `k` feed-forward passes, with
-/// `k` the number of doublings that take tau to 32 or more, then a feed-back at `2^k tau`.
-/// Each pass rounds once per sample, and what follows it passes that error on with at most
-/// the whole filter's gain, 1 / (1 - |alpha|); the final feed-back rounds once more. So it
-/// can differ from the plain loop by at most `k + 1` roundings of the size `f32_tolerance`
-/// bounds (one rounding, four epsilons of headroom, amplified by 1 / (1 - |alpha|)); one
-/// more covers the plain loop's own rounding.
+/// The library runs the engine, whose arithmetic for a plain comb is the naive loop's (one
+/// multiply, one add per sample), so at every tau from 1 to 300 (delays shorter and longer
+/// than every vector width, where the engine cuts blocks into pieces of every length) both
+/// combs equal the naive f32 loop to the bit.
 #[test]
-fn fast_feed_back_matches_the_plain_loop_at_every_short_tau() {
+fn library_equals_the_naive_loop_at_every_short_tau() {
     for tau in 1..=300 {
         let x = noise(4_000, 1_000 + tau as u64);
         for alpha in alphas(tau as u64) {
-            let mut fast = x.clone();
-            feed_backward(&mut fast, tau, alpha).unwrap();
-            let mut plain = x.clone();
-            feed_backward_reference(&mut plain, tau, alpha).unwrap();
-            let plain_f64: Vec<f64> = plain.iter().map(|&v| f64::from(v)).collect();
-            let doublings = (32usize.div_ceil(tau)).next_power_of_two().trailing_zeros();
-            let bound =
-                f64::from(doublings + 2) * f32_tolerance(peak(&plain_f64), f64::from(alpha), true);
-            let error = max_error(&fast, &plain_f64);
-            assert!(error <= bound, "tau {tau} alpha {alpha}: {error} > {bound}");
-        }
-    }
-}
-
-/// Short and ragged signals: every length from 0 to 100 samples (whole vectors, pairs of
-/// vectors, and every remainder) at every tau from 1 to 40, both combs, against the plain
-/// loops within the bounds above.
-#[test]
-fn fast_kernels_match_the_plain_loops_at_every_length() {
-    for tau in 1..=40 {
-        let doublings = (32usize.div_ceil(tau)).next_power_of_two().trailing_zeros();
-        for len in 0..=100 {
-            let x = noise(len, 7_000 + (tau * 101 + len) as u64);
-            let alpha = -0.95;
-            for (feedback, fast, plain) in [
-                (
-                    true,
-                    feed_backward as Kernel,
-                    feed_backward_reference as Kernel,
-                ),
-                (
-                    false,
-                    feed_forward as Kernel,
-                    feed_forward_reference as Kernel,
-                ),
-            ] {
+            for feedback in [true, false] {
                 let mut got = x.clone();
-                fast(&mut got, tau, alpha).unwrap();
+                match feedback {
+                    true => feed_backward(&mut got, tau, alpha).unwrap(),
+                    false => feed_forward(&mut got, tau, alpha).unwrap(),
+                }
                 let mut want = x.clone();
-                plain(&mut want, tau, alpha).unwrap();
-                let want: Vec<f64> = want.iter().map(|&v| f64::from(v)).collect();
-                let bound = f64::from(doublings + 2)
-                    * f32_tolerance(peak(&want), f64::from(alpha), feedback);
-                let error = max_error(&got, &want);
-                assert!(
-                    error <= bound,
-                    "fb {feedback} tau {tau} len {len}: {error} > {bound}"
-                );
+                naive_comb_f32(&mut want, feedback, tau, alpha);
+                assert_eq!(got, want, "feed-back {feedback}, tau {tau}, alpha {alpha}");
             }
         }
     }
 }
 
-/// The plain reference loops themselves follow the formulas (so the comparison above is
-/// against something known to be right).
+/// Short and ragged signals: every length from 0 to 100 samples at every tau from 1 to 40,
+/// both combs, equal to the naive loop to the bit.
 #[test]
-fn reference_loops_match_the_formulas() {
+fn library_equals_the_naive_loop_at_every_length() {
+    for tau in 1..=40 {
+        for len in 0..=100 {
+            let x = noise(len, 7_000 + (tau * 101 + len) as u64);
+            for feedback in [true, false] {
+                let mut got = x.clone();
+                match feedback {
+                    true => feed_backward(&mut got, tau, -0.95).unwrap(),
+                    false => feed_forward(&mut got, tau, -0.95).unwrap(),
+                }
+                let mut want = x.clone();
+                naive_comb_f32(&mut want, feedback, tau, -0.95);
+                assert_eq!(got, want, "feed-back {feedback}, tau {tau}, len {len}");
+            }
+        }
+    }
+}
+
+/// The naive loop itself follows the formulas (so the comparisons above are against
+/// something known to be right).
+#[test]
+fn naive_loop_matches_the_formulas() {
     let x = noise(3_000, 9);
     for tau in [1, 3, 100] {
         let mut ff = x.clone();
-        feed_forward_reference(&mut ff, tau, 0.7).unwrap();
+        naive_comb_f32(&mut ff, false, tau, 0.7);
         let want = reference_feed_forward(&x, tau, 0.7);
         assert!(max_error(&ff, &want) <= f32_tolerance(peak(&want), 0.7, false));
         let mut fb = x.clone();
-        feed_backward_reference(&mut fb, tau, 0.7).unwrap();
+        naive_comb_f32(&mut fb, true, tau, 0.7);
         let want = reference_feed_back(&x, tau, 0.7);
         assert!(max_error(&fb, &want) <= f32_tolerance(peak(&want), 0.7, true));
     }

@@ -131,11 +131,8 @@ fn fractional_tau_follows_the_analytic_response() {
         .iter()
         .fold(0.0_f32, |m, v| m.max(v.abs()));
     let measured = 2.0 * peak;
-    let coefficients = primecomb::CombCoefficients {
-        mode: primecomb::CombMode::FeedForward,
-        delay_samples: tau_samples,
-        alpha: 0.5,
-    };
+    let coefficients =
+        primecomb::CombCoefficients::plain(primecomb::CombMode::FeedForward, tau_samples, 0.5);
     let expected = coefficients.magnitude(omega);
     let error_db = 20.0 * (f64::from(measured) / expected).log10();
     assert!(
@@ -181,17 +178,15 @@ fn tau_jump_does_not_click() {
     let (steady, change) = steps(&output);
     assert!(change < 1.5 * steady, "step {change} vs steady {steady}");
 
-    let coefficients = |delay_samples| primecomb::CombCoefficients {
-        mode: primecomb::CombMode::FeedForward,
-        delay_samples,
-        alpha: 0.5,
+    let coefficients = |delay_samples| {
+        primecomb::CombCoefficients::plain(primecomb::CombMode::FeedForward, delay_samples, 0.5)
     };
     let mut hard_switch = primecomb::dsp::comb::CombChannel::new(480, coefficients(96.0));
     let mut output = sine.clone();
     let (before, after) = output.split_at_mut(24_000);
-    hard_switch.process(before, primecomb::dsp::control::Control::Constant(0.5));
+    hard_switch.process(before, primecomb::dsp::comb::CombControls::alpha(0.5));
     hard_switch.set_target(primecomb::CombMode::FeedForward, 336.0);
-    hard_switch.process(after, primecomb::dsp::control::Control::Constant(0.5));
+    hard_switch.process(after, primecomb::dsp::comb::CombControls::alpha(0.5));
     let (steady, change) = steps(&output);
     assert!(
         change > 1.5 * steady,

@@ -1,14 +1,19 @@
-//! Host-free DSP: the delay line, the comb filter, the output stage and the whole-signal
-//! library API. Nothing here knows about plugins; tests, benches and other programs use it.
+//! Host-free DSP: one streaming comb engine ([`comb`]) with its delay line, damping and
+//! drive, the output stage, the one place that picks the vector unit ([`simd`]), and the
+//! whole-signal library API ([`offline`]). Nothing here knows about plugins; tests, benches
+//! and other programs use it.
 
 pub mod comb;
 pub mod control;
+pub mod damping;
 pub mod delay_line;
 pub mod denormals;
 pub mod glide;
 pub mod kernels;
-mod lane_shift;
 pub mod offline;
 pub mod output_stage;
 pub mod response;
 pub mod safety;
+pub mod saturation;
+pub mod simd;
+pub mod strip;

@@ -104,13 +104,19 @@ impl EditorApp {
         let channels = self.shared.channels().clamp(1, 2);
         let delays = self.params.channel_delays(sample_rate, channels);
         let mode = self.params.mode.value().into();
-        let alpha = self.params.alpha.value();
+        let (alpha, damp, drive) = (
+            self.params.alpha.value(),
+            self.params.damp.value(),
+            self.params.drive.value(),
+        );
         delays[..channels]
             .iter()
             .map(|&delay_samples| CombCoefficients {
                 mode,
                 delay_samples,
                 alpha,
+                damp,
+                drive,
             })
             .collect()
     }

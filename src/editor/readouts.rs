@@ -107,11 +107,7 @@ mod tests {
     use super::*;
 
     fn comb(mode: CombMode, delay_samples: f32, alpha: f32) -> CombCoefficients {
-        CombCoefficients {
-            mode,
-            delay_samples,
-            alpha,
-        }
+        CombCoefficients::plain(mode, delay_samples, alpha)
     }
 
     #[test]

@@ -247,11 +247,7 @@ mod tests {
             let delays = channel_delays(delay, spread, 2, Some(&PrimeSearch as &dyn PrimeLookup));
             let channels: Vec<CombCoefficients> = delays
                 .iter()
-                .map(|&delay_samples| CombCoefficients {
-                    mode,
-                    delay_samples,
-                    alpha,
-                })
+                .map(|&delay_samples| CombCoefficients::plain(mode, delay_samples, alpha))
                 .collect();
             let plotted = PlotCurves::measure(PlotRequest {
                 channels: channels.clone(),
@@ -295,11 +291,11 @@ mod tests {
     fn worker_measures_the_newest_request() {
         let mut worker = ResponseWorker::start();
         let request = |delay_samples| PlotRequest {
-            channels: vec![CombCoefficients {
-                mode: CombMode::FeedForward,
+            channels: vec![CombCoefficients::plain(
+                CombMode::FeedForward,
                 delay_samples,
-                alpha: 0.5,
-            }],
+                0.5,
+            )],
             mix: 1.0,
             gain: 1.0,
             sample_rate: 48_000.0,

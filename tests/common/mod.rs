@@ -1,36 +1,18 @@
-//! Shared test helpers: reference filters, test signals, and a minimal in-process host that
+//! Shared test helpers: test signals, the reference filters (in [`reference`]), and a minimal in-process host that
 //! drives the plugin through nice-plug's `Plugin` API.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod clap_host;
 pub mod extras;
 pub mod harness;
+pub mod reference;
 pub mod xvfb;
+
+#[allow(unused_imports)] // not every test binary uses them
+pub use reference::{reference_feed_back, reference_feed_forward};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-
-/// The feed-forward comb straight from its formula, in f64: `y[n] = x[n] + a*x[n-tau]`.
-pub fn reference_feed_forward(x: &[f32], tau: usize, alpha: f64) -> Vec<f64> {
-    (0..x.len())
-        .map(|n| {
-            let delayed = if n >= tau { f64::from(x[n - tau]) } else { 0.0 };
-            f64::from(x[n]) + alpha * delayed
-        })
-        .collect()
-}
-
-/// The feed-back comb straight from its formula, in f64: `y[n] = x[n] + a*y[n-tau]`, with
-/// `|a|` limited to 0.999 as the plugin documents.
-pub fn reference_feed_back(x: &[f32], tau: usize, alpha: f64) -> Vec<f64> {
-    let alpha = alpha.clamp(-0.999, 0.999);
-    let mut y = vec![0.0; x.len()];
-    for n in 0..x.len() {
-        let delayed = if n >= tau { y[n - tau] } else { 0.0 };
-        y[n] = f64::from(x[n]) + alpha * delayed;
-    }
-    y
-}
 
 /// Uniform white noise in [-1, 1), reproducible from `seed`.
 pub fn noise(len: usize, seed: u64) -> Vec<f32> {
