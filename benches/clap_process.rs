@@ -22,7 +22,7 @@ use std::process::Command;
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_host::events::event_types::ParamValueEvent;
 use clack_host::prelude::*;
-use common::{BLOCK_SIZES, SR, audio, automation_lanes};
+use common::{BLOCK_SIZES, SR, audio, audio_at, automation_lanes};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use harness::Harness;
 
@@ -136,6 +136,18 @@ impl Running {
             .unwrap_or_else(|| panic!("the plugin lists {name}"))
     }
 
+    /// Sets parameters as a host does, with events at the start of one block (processed
+    /// and thrown away), to normalized values.
+    fn set(&mut self, settings: &[(&str, f64)]) {
+        let mut events = EventBuffer::new();
+        for &(name, value) in settings {
+            let id = self.param_id(name);
+            events.push(&ParamValueEvent::new(0, id, Pckn::match_all(), value));
+        }
+        let mut silence = [vec![0.0; self.block], vec![0.0; self.block]];
+        self.run_second(&mut silence, &[events]);
+    }
+
     /// Processes one second of `audio`, block by block, with `events[i % len]` sent with block
     /// `i` (none if `events` is empty).
     fn run_second(&mut self, audio: &mut [Vec<f32>; 2], events: &[EventBuffer]) {
@@ -220,6 +232,9 @@ fn process(c: &mut Criterion) {
     let [primecomb, gain] = build_plugins();
     let mut group = c.benchmark_group("through CLAP, one second of stereo at 48 kHz");
     group.throughput(Throughput::Elements(SR as u64));
+    // Thirty rows: shorter than criterion's default 5 + 3 s each, still steady on this size.
+    group.measurement_time(std::time::Duration::from_secs(3));
+    group.warm_up_time(std::time::Duration::from_secs(1));
     let mut audio = audio();
     for block in BLOCK_SIZES {
         let mut pass_through = Running::new(&gain, GAIN_ID, block);
@@ -238,7 +253,64 @@ fn process(c: &mut Criterion) {
             b.iter(|| automated.run_second(&mut audio, &automation))
         });
     }
+    settings_rows(&mut group, &primecomb, &gain);
     group.finish();
+}
+
+/// The settings the issue measured at, 512-sample blocks: feed-back, tau 5 ms, alpha 0.7,
+/// noise at 0.1 peak (quiet) and 0.5 peak (loud: the output is above 0 dBFS most of the
+/// time, so the limiter works), damped, damped and driven, denormal input; then the same on
+/// each vector unit this CPU has, forced through `PRIMECOMB_SIMD`.
+fn settings_rows(
+    group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    primecomb: &Path,
+    gain: &Path,
+) {
+    const ALPHA_0_7: f64 = 0.85; // normalized: alpha's range is -1 to 1
+    let quiet = audio_at(0.1);
+    let loud = audio_at(0.5);
+    let denormal = audio_at(1e-39);
+    let rows: [(&str, &[Vec<f32>; 2], f64, f64); 5] = [
+        ("quiet", &quiet, 0.0, 0.0),
+        ("loud", &loud, 0.0, 0.0),
+        ("quiet, damped 50 %", &quiet, 0.5, 0.0),
+        ("quiet, damped 50 %, drive 50 %", &quiet, 0.5, 0.5),
+        ("denormal input", &denormal, 0.0, 0.0),
+    ];
+    let block = 512;
+    let mut pass_through = Running::new(gain, GAIN_ID, block);
+    let mut input = quiet.clone();
+    group.bench_function("block  512, gain pass-through, quiet", |b| {
+        b.iter(|| pass_through.run_second(&mut input, &[]))
+    });
+    for level in [None, Some("sse2"), Some("avx2"), Some("avx512")] {
+        if let Some(level) = level {
+            let forced = primecomb::dsp::simd::SimdLevel::ALL
+                .into_iter()
+                .find(|l| l.name().replace('-', "").eq_ignore_ascii_case(level))
+                .and_then(primecomb::dsp::simd::VectorUnit::forced);
+            if forced.is_none() {
+                continue;
+            }
+            // SAFETY: set before the plugin instances of this row start, on the bench's one
+            // thread; no other thread of this process reads the environment.
+            unsafe { std::env::set_var("PRIMECOMB_SIMD", level) };
+        }
+        let unit = level.unwrap_or("best unit");
+        for &(name, input, damp, drive) in &rows {
+            if level.is_some() && name.contains("denormal") {
+                continue;
+            }
+            let mut comb = Running::new(primecomb, PRIMECOMB_ID, block);
+            comb.set(&[("Alpha", ALPHA_0_7), ("Damping", damp), ("Drive", drive)]);
+            let mut input = input.clone();
+            group.bench_function(format!("block  512, PrimeComb {name}, {unit}"), |b| {
+                b.iter(|| comb.run_second(&mut input, &[]))
+            });
+        }
+    }
+    // SAFETY: as above.
+    unsafe { std::env::remove_var("PRIMECOMB_SIMD") };
 }
 
 criterion_group!(benches, process);

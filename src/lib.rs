@@ -201,7 +201,7 @@ impl Default for PrimeComb {
             shared,
             sample_rate: SharedState::DEFAULT_SAMPLE_RATE,
             strips: Vec::new(),
-            unit: VectorUnit::best(),
+            unit: VectorUnit::from_environment(),
             scratch: BlockScratch::default(),
             tables,
             targets: (None, [0.0; 2]),

@@ -11,7 +11,7 @@ pub struct Preset {
 }
 
 /// The file names and contents of the factory presets.
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 8] = [
     (
         "metallic-resonator",
         include_str!("../plugin-assets/presets/metallic-resonator.preset"),
@@ -35,6 +35,14 @@ const FILES: [(&str, &str); 6] = [
     (
         "dub-echo",
         include_str!("../plugin-assets/presets/dub-echo.preset"),
+    ),
+    (
+        "plucked-string",
+        include_str!("../plugin-assets/presets/plucked-string.preset"),
+    ),
+    (
+        "damped-room",
+        include_str!("../plugin-assets/presets/damped-room.preset"),
     ),
 ];
 
@@ -74,7 +82,9 @@ mod tests {
             let ids: Vec<&str> = preset.settings.iter().map(|&(id, _)| id).collect();
             assert_eq!(
                 ids,
-                ["mode", "tau", "alpha", "mix", "output", "prime", "spread"],
+                [
+                    "mode", "tau", "alpha", "mix", "output", "prime", "spread", "damp", "drive"
+                ],
                 "{}",
                 preset.name
             );

@@ -1,7 +1,8 @@
 //! The parameter ids are a public contract: saved sessions and automation refer to them.
 //! This test fails if one is renamed, removed or reordered, or a default or range moves.
 //! Add new parameters at the end; never change an id, default or range here. (Version 0.2
-//! dropped the notes in brackets from the value text; the values are those of 0.1.)
+//! dropped the notes in brackets from the value text; the values are those of 0.1. Version
+//! 0.2 added damp and drive, both defaulting to 0, the sound of 0.1.)
 
 mod common;
 
@@ -14,7 +15,9 @@ fn ids_defaults_and_ranges_are_frozen() {
     let harness = Harness::new(48_000.0, 2, 64);
     assert_eq!(
         harness.ids(),
-        ["mode", "tau", "alpha", "mix", "output", "prime", "spread"]
+        [
+            "mode", "tau", "alpha", "mix", "output", "prime", "spread", "damp", "drive"
+        ]
     );
     let cases = [
         ("mode", 0.0, "Feed-forward"),
@@ -33,6 +36,10 @@ fn ids_defaults_and_ranges_are_frozen() {
         ("prime", 1.0, "On"),
         ("spread", 0.0, "0 %"),
         ("spread", 1.0, "100 %"),
+        ("damp", 0.0, "0 %"),
+        ("damp", 1.0, "100 %"),
+        ("drive", 0.0, "0 %"),
+        ("drive", 1.0, "100 %"),
     ];
     for (id, plain, text) in cases {
         assert_eq!(harness.text(id, plain), text, "{id} at {plain}");

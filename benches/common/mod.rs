@@ -38,11 +38,16 @@ pub fn automation_lanes(host: &Harness) -> [Lane; 2] {
     ]
 }
 
-/// One second of stereo noise-like audio.
+/// One second of stereo noise-like audio at -12 dBFS peak.
 pub fn audio() -> [Vec<f32>; 2] {
+    audio_at(0.25)
+}
+
+/// One second of stereo noise-like audio peaking at `peak`.
+pub fn audio_at(peak: f32) -> [Vec<f32>; 2] {
     let channel = |seed: usize| {
         (0..SR as usize)
-            .map(|n| (((n + seed) * 7919) % 1000) as f32 / 2000.0 - 0.25)
+            .map(|n| ((((n + seed) * 7919) % 1000) as f32 / 500.0 - 1.0) * peak)
             .collect()
     };
     [channel(0), channel(1)]

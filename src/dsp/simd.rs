@@ -66,6 +66,19 @@ impl VectorUnit {
             .unwrap_or(Self { arch: Arch::Scalar })
     }
 
+    /// The unit the environment variable `PRIMECOMB_SIMD` names (`sse2` or `portable`,
+    /// `avx2`, `avx512`), if it names one this CPU has; else the [`best`](Self::best). For
+    /// comparing the units in a host, and for working round a CPU whose wide unit is slow.
+    pub fn from_environment() -> Self {
+        let level = match std::env::var("PRIMECOMB_SIMD").as_deref() {
+            Ok("sse2" | "portable" | "neon") => Some(SimdLevel::Portable),
+            Ok("avx2") => Some(SimdLevel::Avx2),
+            Ok("avx512") => Some(SimdLevel::Avx512),
+            _ => None,
+        };
+        level.and_then(Self::forced).unwrap_or_else(Self::best)
+    }
+
     /// The unit `level`, if this CPU has it.
     pub fn forced(level: SimdLevel) -> Option<Self> {
         let arch = match level {

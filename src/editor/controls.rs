@@ -106,6 +106,8 @@ pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSet
                 }
             });
             ui.end_row();
+            slider_row(ui, "Damping", &params.damp, setter);
+            slider_row(ui, "Drive", &params.drive, setter);
             slider_row(ui, "Mix", &params.mix, setter);
             slider_row(ui, "Output", &params.output_db, setter);
             slider_row(ui, "Spread", &params.spread, setter);
@@ -224,14 +226,26 @@ pub fn readouts(ui: &mut egui::Ui, readouts: &[ChannelReadout], prime_table_read
                 });
                 ui.label(format!("{:.2} Hz", readout.first_peak_hz));
                 ui.label(readout.note.to_string());
-                ui.label(match readout.decay_seconds {
-                    Some(seconds) if seconds >= 1.0 => format!("{seconds:.2} s"),
-                    Some(seconds) => format!("{:.1} ms", seconds * 1000.0),
+                ui.label(match readout.decay {
+                    Some(decay) => format!(
+                        "{} (peak), {} at {:.1} kHz",
+                        format_seconds(decay.at_peak),
+                        format_seconds(decay.high),
+                        decay.high_hz / 1000.0
+                    ),
                     None => "one echo".to_owned(),
                 });
                 ui.end_row();
             }
         });
+}
+
+fn format_seconds(seconds: f32) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else {
+        format!("{:.1} ms", seconds * 1000.0)
+    }
 }
 
 fn format_samples(delay: f32) -> String {
@@ -333,6 +347,8 @@ mod tests {
             ("output", params.output_db.preview_normalized(0.0)),
             ("prime", params.prime_snap.preview_normalized(false)),
             ("spread", params.spread.preview_normalized(0.0)),
+            ("damp", params.damp.preview_normalized(0.0)),
+            ("drive", params.drive.preview_normalized(0.0)),
         ];
         let gestures = host.gestures.lock().unwrap();
         assert_eq!(gestures.len(), 3 * expected.len(), "{gestures:?}");

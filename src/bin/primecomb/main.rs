@@ -93,6 +93,12 @@ struct RenderArgs {
     /// Stereo spread, 0 to 1 or 0% to 100%.
     #[arg(long)]
     spread: Option<String>,
+    /// Damping in the delayed path (highs die faster), 0 to 1 or 0% to 100%.
+    #[arg(long)]
+    damp: Option<String>,
+    /// Soft saturation of the delayed path, 0 to 1 or 0% to 100%.
+    #[arg(long)]
+    drive: Option<String>,
     /// Output sample format; by default the input's.
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -341,11 +347,14 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
     if let Some(prime) = args.prime {
         values.push(("prime", if matches!(prime, OnOff::On) { 1.0 } else { 0.0 }));
     }
-    if let Some(spread) = &args.spread {
-        values.push((
-            "spread",
-            check_range("spread", parse_fraction(spread)?, 0.0, 1.0)?,
-        ));
+    for (id, text) in [
+        ("spread", &args.spread),
+        ("damp", &args.damp),
+        ("drive", &args.drive),
+    ] {
+        if let Some(text) = text {
+            values.push((id, check_range(id, parse_fraction(text)?, 0.0, 1.0)?));
+        }
     }
     Ok(RenderSettings {
         texts,
