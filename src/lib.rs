@@ -445,19 +445,26 @@ impl ClapPlugin for PrimeComb {
         ClapFeature::Filter,
     ];
 
-    /// One page for a control surface's eight knobs: what a user turns while the music
-    /// plays first, the switches last.
+    /// Pages of a control surface's eight knobs: first what a user turns while the music
+    /// plays, then the delays and switches.
     fn remote_controls(&self, context: &mut impl RemoteControlsContext) {
         let params = &self.params;
         context.add_section("PrimeComb", |section| {
             section.add_page("Comb", |page| {
                 page.add_param(&params.tau_ms);
                 page.add_param(&params.alpha);
+                page.add_param(&params.damp);
+                page.add_param(&params.drive);
                 page.add_param(&params.mix);
                 page.add_param(&params.output_db);
                 page.add_param(&params.spread);
                 page.add_param(&params.mode);
+            });
+            section.add_page("Delays", |page| {
+                page.add_param(&params.tau_ms);
+                page.add_param(&params.spread);
                 page.add_param(&params.prime_snap);
+                page.add_param(&params.mode);
             });
         });
     }

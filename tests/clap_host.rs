@@ -21,6 +21,8 @@ fn parameters_are_listed_by_id() {
         ("output", "Output"),
         ("prime", "Prime Snap"),
         ("spread", "Stereo Spread"),
+        ("damp", "Damping"),
+        ("drive", "Drive"),
     ];
     assert_eq!(params.len(), expected.len());
     for (param, (id, name)) in params.iter().zip(expected) {
@@ -40,6 +42,8 @@ fn parameters_are_listed_by_id() {
     assert_eq!(plugin.value_text("mix", params[3].default), "100 %");
     assert_eq!(plugin.value_text("output", params[4].default), "0.0 dB");
     assert_eq!(plugin.value_text("mode", 0.0), "Feed-forward");
+    assert_eq!(plugin.value_text("damp", params[7].default), "0 %");
+    assert_eq!(plugin.value_text("drive", params[8].default), "0 %");
     assert_eq!(
         (params[5].min, params[5].max, params[5].default),
         (0.0, 1.0, 1.0)
@@ -304,19 +308,31 @@ fn editor_size_is_saved_with_the_state() {
     assert_eq!(fresh.save(), bytes);
 }
 
-/// A control surface's first page holds the main controls, by their parameter ids: tau,
-/// alpha, mix, output and spread on the first five knobs, then the mode and prime snap.
+/// A control surface's first page holds the main controls, by their parameter ids, the
+/// second the delays and switches (prime snap among them).
 #[test]
 fn remote_controls_put_the_main_controls_on_the_first_page() {
     let mut plugin = LoadedPlugin::new();
     let pages = plugin.remote_control_pages();
-    let ids = ["tau", "alpha", "mix", "output", "spread", "mode", "prime"];
-    let mut slots = ids.map(|id| Some(clap_id(id))).to_vec();
-    slots.push(None);
-    assert_eq!(pages.len(), 1);
-    let (section, name, params) = &pages[0];
-    assert_eq!((section.as_str(), name.as_str()), ("PrimeComb", "Comb"));
-    assert_eq!(params.to_vec(), slots);
+    let slots = |ids: &[&str]| {
+        let mut slots: Vec<_> = ids.iter().map(|id| Some(clap_id(id))).collect();
+        slots.resize(8, None);
+        slots
+    };
+    let want = [
+        (
+            "Comb",
+            slots(&[
+                "tau", "alpha", "damp", "drive", "mix", "output", "spread", "mode",
+            ]),
+        ),
+        ("Delays", slots(&["tau", "spread", "prime", "mode"])),
+    ];
+    assert_eq!(pages.len(), want.len());
+    for ((section, name, params), (want_name, want_slots)) in pages.iter().zip(want) {
+        assert_eq!((section.as_str(), name.as_str()), ("PrimeComb", want_name));
+        assert_eq!(params.to_vec(), want_slots);
+    }
 }
 
 /// A state saved at any moment holds every change made before it: right after the host set
