@@ -43,7 +43,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Render WAV files through PrimeComb.
-    Render(RenderArgs),
+    // Boxed: its options are large beside the other commands' (clippy: large_enum_variant).
+    Render(Box<RenderArgs>),
     /// Print the sum of the primes below N (with --each, for every n below N).
     Primes {
         n: u32,
