@@ -254,7 +254,30 @@ fn process(c: &mut Criterion) {
         });
     }
     settings_rows(&mut group, &primecomb, &gain);
+    other_build_rows(&mut group);
     group.finish();
+}
+
+/// With `PRIMECOMB_BENCH_AGAINST` naming another build of PrimeComb's CLAP library (an older
+/// version, say), its static and automated rows at 64 and 512 samples, in the same run as the
+/// rows above, so that a change of the engine is measured against what it replaces.
+fn other_build_rows(group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>) {
+    let Some(other) = std::env::var_os("PRIMECOMB_BENCH_AGAINST") else {
+        return;
+    };
+    let mut audio = audio();
+    for block in [64, 512] {
+        let mut comb = Running::new(Path::new(&other), PRIMECOMB_ID, block);
+        check_output(&mut comb, &mut audio, false);
+        group.bench_function(format!("block {block:>4}, other build static"), |b| {
+            b.iter(|| comb.run_second(&mut audio, &[]))
+        });
+        let mut automated = Running::new(Path::new(&other), PRIMECOMB_ID, block);
+        let automation = automation_events(&mut automated);
+        group.bench_function(format!("block {block:>4}, other build automated"), |b| {
+            b.iter(|| automated.run_second(&mut audio, &automation))
+        });
+    }
 }
 
 /// The settings the issue measured at, 512-sample blocks: feed-back, tau 5 ms, alpha 0.7,

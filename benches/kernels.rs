@@ -34,7 +34,7 @@ fn run(unit: VectorUnit, comb: &mut CombChannel, buffer: &mut [f32], damp: f32, 
         drive: Control::Constant(drive),
     };
     for block in buffer.chunks_mut(512) {
-        unit.run(|| comb.process(block, controls));
+        comb.process_on(unit, block, controls);
     }
 }
 

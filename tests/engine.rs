@@ -48,7 +48,7 @@ fn engine(level: SimdLevel, formula: CombFormula, x: &[f32], block: usize) -> Ve
     };
     let mut y = x.to_vec();
     for chunk in y.chunks_mut(block) {
-        unit.run(|| comb.process(chunk, controls));
+        comb.process_on(unit, chunk, controls);
     }
     y
 }
@@ -118,7 +118,7 @@ fn every_vector_unit_gives_the_same_samples() {
                 damp: Control::PerSample(&glide[range.clone()]),
                 drive: Control::PerSample(&glide[range]),
             };
-            unit.run(|| comb.process(chunk, controls));
+            comb.process_on(unit, chunk, controls);
             start += chunk.len();
         }
         y
@@ -355,7 +355,7 @@ fn gliding_alpha_and_crossfades_in(
                 ..CombControls::alpha(0.0)
             };
             let block = &mut got[start..end];
-            unit.run(|| comb.process(block, controls));
+            comb.process_on(unit, block, controls);
             start = end;
         }
         assert_eq!(

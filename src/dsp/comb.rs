@@ -8,8 +8,10 @@ use super::control::Control;
 use super::damping;
 use super::delay_line::{DelayLine, MAX_PIECE, Reading, Tap, TapRead};
 use super::kernels::{
-    FadeWeights, PieceControls, add_faded_wet, add_wet, copy_finite, interpolate, shape_wet,
+    FadeWeights, LANES, PieceControls, add_faded_wet, add_wet, comb_in_ring, copy_finite,
+    interpolate, shape_wet,
 };
+use super::simd::{VectorUnit, VectorWork};
 
 /// The largest magnitude of alpha used in the feed-back loop. At `|a| = 1` the loop would ring
 /// forever (poles on the unit circle); 0.999 still rings for thousands of delay periods.
@@ -179,17 +181,50 @@ struct Fade {
 /// [`Scratch`]).
 #[derive(Debug, Clone, Default)]
 struct SpelledControls {
-    alphas: Vec<f32>,
-    damps: Vec<f32>,
-    drives: Vec<f32>,
+    alphas: Spelled,
+    damps: Spelled,
+    drives: Spelled,
 }
 
 impl SpelledControls {
     fn new() -> Self {
         Self {
-            alphas: vec![0.0; MAX_PIECE],
-            damps: vec![0.0; MAX_PIECE],
-            drives: vec![0.0; MAX_PIECE],
+            alphas: Spelled::new(),
+            damps: Spelled::new(),
+            drives: Spelled::new(),
+        }
+    }
+}
+
+/// One control's values per sample: a gliding control's own, or a steady one written out,
+/// once: while it stays the same, the values written last time serve again.
+#[derive(Debug, Clone, Default)]
+struct Spelled {
+    values: Vec<f32>,
+    /// The value every slot of `values` holds, if they hold one value.
+    holds: Option<f32>,
+}
+
+impl Spelled {
+    fn new() -> Self {
+        Self {
+            values: vec![0.0; MAX_PIECE],
+            holds: Some(0.0),
+        }
+    }
+
+    /// The `len` values of `control` from sample `offset` on.
+    #[inline(always)]
+    fn spell<'a>(&'a mut self, control: Control<'a>, offset: usize, len: usize) -> &'a [f32] {
+        match control {
+            Control::Constant(value) => {
+                if self.holds != Some(value) {
+                    self.values.fill(value);
+                    self.holds = Some(value);
+                }
+                &self.values[..len]
+            }
+            Control::PerSample(values) => &values[offset..offset + len],
         }
     }
 }
@@ -308,10 +343,25 @@ impl CombChannel {
         self.fade = None;
     }
 
+    /// [`process`](Self::process) compiled for `unit`: what code outside a
+    /// [`VectorWork`] calls.
+    pub fn process_on(
+        &mut self,
+        unit: VectorUnit,
+        block: &mut [f32],
+        controls: CombControls,
+    ) -> f32 {
+        unit.run(CombBlock {
+            comb: self,
+            block,
+            controls,
+        })
+    }
+
     /// Filters `block` in place, carrying state over to the next call: the output does not
     /// depend on how a stream is split into blocks. Non-finite input samples are taken as
-    /// silence. Run it inside [`VectorUnit::run`](super::simd::VectorUnit::run) to have it
-    /// vectorised for that unit.
+    /// silence. Vectorised for the unit of the [`VectorWork`] it is called in (see
+    /// [`process_on`](Self::process_on)).
     ///
     /// Returns the output's largest magnitude (NaN if an output sample is NaN), found on the
     /// way, for the limiter that follows.
@@ -350,13 +400,13 @@ impl CombChannel {
                 damps,
                 drives,
             } = &mut spelled;
-            let alphas = controls.alpha.spelled_out(offset, len, alphas);
+            let alphas = alphas.spell(controls.alpha, offset, len);
             let damps = match DAMP {
-                true => controls.damp.spelled_out(offset, len, damps),
+                true => damps.spell(controls.damp, offset, len),
                 false => &[][..],
             };
             let drives = match DRIVE {
-                true => controls.drive.spelled_out(offset, len, drives),
+                true => drives.spell(controls.drive, offset, len),
                 false => &[][..],
             };
             let mut done = 0;
@@ -401,6 +451,11 @@ impl CombChannel {
         controls: PieceControls,
     ) -> (usize, u32) {
         let from = self.current;
+        if self.fade.is_none()
+            && let Some(done) = self.run_steady_in_ring::<DAMP, DRIVE>(samples, controls)
+        {
+            return done;
+        }
         let to = self.fade.map(|fade| fade.to);
         let voicings = [Some(from), to];
         let reads = |mode| voicings.iter().flatten().any(|v| v.mode == mode);
@@ -473,6 +528,59 @@ impl CombChannel {
             }
         }
         (len, peak_bits)
+    }
+}
+
+impl CombChannel {
+    /// The steady state at a whole delay of a vector or more, in one pass over the history
+    /// ([`comb_in_ring`]): a piece as long as the ring allows, however short the delay.
+    /// `None` where that does not apply (a fractional or short delay, or reads that would
+    /// straddle the ring's end), for the general path to take.
+    #[inline(always)]
+    fn run_steady_in_ring<const DAMP: bool, const DRIVE: bool>(
+        &mut self,
+        samples: &mut [f32],
+        controls: PieceControls,
+    ) -> Option<(usize, u32)> {
+        let voicing = self.current;
+        let reading = voicing.reading(DAMP);
+        if reading.read != TapRead::Whole || reading.causal_piece() < LANES {
+            return None;
+        }
+        let (kept, other) = match voicing.reads_outputs() {
+            true => (&mut self.output_history, &mut self.input_history),
+            false => (&mut self.input_history, &mut self.output_history),
+        };
+        let (ring, read, write, len) =
+            kept.ring_piece(reading.oldest(), reading.extra, samples.len())?;
+        let block = &mut samples[..len];
+        let limit = voicing.mode.alpha_limit();
+        let bits = match voicing.reads_outputs() {
+            true => comb_in_ring::<true, DAMP, DRIVE>(block, ring, [read, write], controls, limit),
+            false => {
+                comb_in_ring::<false, DAMP, DRIVE>(block, ring, [read, write], controls, limit)
+            }
+        };
+        kept.written(len);
+        kept.advance(len);
+        other.skip(len);
+        Some((len, bits))
+    }
+}
+
+/// One block of a comb, as work for a vector unit.
+struct CombBlock<'a, 'b> {
+    comb: &'a mut CombChannel,
+    block: &'a mut [f32],
+    controls: CombControls<'b>,
+}
+
+impl VectorWork for CombBlock<'_, '_> {
+    type Output = f32;
+
+    #[inline(always)]
+    fn run(self) -> f32 {
+        self.comb.process(self.block, self.controls)
     }
 }
 

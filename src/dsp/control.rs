@@ -30,24 +30,6 @@ impl<'a> Control<'a> {
         }
     }
 
-    /// The `len` values from sample `offset` on as a slice: a per-sample control's own, or a
-    /// constant written out into `scratch` (for kernels that take one value per sample).
-    ///
-    /// # Panics
-    /// If the control or `scratch` is shorter than that.
-    pub fn spelled_out<'s>(self, offset: usize, len: usize, scratch: &'s mut [f32]) -> &'s [f32]
-    where
-        'a: 's,
-    {
-        match self {
-            Control::Constant(value) => {
-                scratch[..len].fill(value);
-                &scratch[..len]
-            }
-            Control::PerSample(values) => &values[offset..offset + len],
-        }
-    }
-
     /// Whether every sample has exactly `value`.
     pub fn is_constant(self, value: f32) -> bool {
         self == Control::Constant(value)

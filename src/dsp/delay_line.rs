@@ -222,6 +222,26 @@ impl DelayLine {
         &self.buffer[start..start + len]
     }
 
+    /// The ring, for a piece of up to `len` samples that reads `len + extra` samples from
+    /// `oldest` back and writes as many slots as it computes, in one pass, where neither the
+    /// reads nor the writes cross the ring's end (so the guard is not read): the ring, where
+    /// the reads start, where the writes start, and the piece's length. `None` where the
+    /// reads straddle the end. Call [`written`](Self::written) and
+    /// [`advance`](Self::advance) once the slots are filled.
+    #[inline(always)]
+    pub fn ring_piece(
+        &mut self,
+        oldest: usize,
+        extra: usize,
+        len: usize,
+    ) -> Option<(&mut [f32], usize, usize, usize)> {
+        let read = self.index_back(oldest);
+        let len = len
+            .min(self.len - self.write)
+            .min((self.len - read).checked_sub(extra)?);
+        (len > 0).then(|| (&mut self.buffer[..self.len], read, self.write, len))
+    }
+
     /// The slots the next `len` samples go to (within [`room`](Self::room)); call
     /// [`written`](Self::written) once they are filled, before any read.
     #[inline(always)]

@@ -89,6 +89,19 @@ pub struct PieceControls<'a> {
     pub drives: &'a [f32],
 }
 
+impl<'a> PieceControls<'a> {
+    /// The controls of the `len` samples from `start` on (the unused ones stay empty).
+    #[inline(always)]
+    pub fn range(self, start: usize, len: usize) -> Self {
+        let part = |values: &'a [f32]| values.get(start..start + len).unwrap_or_default();
+        Self {
+            alphas: &self.alphas[start..start + len],
+            damps: part(self.damps),
+            drives: part(self.drives),
+        }
+    }
+}
+
 /// The delayed path of one voicing, `wet[i] = S(a_i * L(delayed))`: the delayed signal
 /// through the damping filter `L` when `DAMP` (then `delayed` holds two more samples: the
 /// taps one older and one newer than the delay, see [`damping`]), times alpha clamped to
@@ -124,6 +137,80 @@ pub fn shape_wet<const DAMP: bool, const DRIVE: bool>(
             scaled
         };
     }
+}
+
+/// Lanes of the widest vector unit (AVX-512: 16 f32): what [`comb_in_ring`] computes at once.
+pub const LANES: usize = 16;
+
+/// A steady comb's whole piece in one pass over its ring, a vector at a time: for sample
+/// `i`, the delayed samples at `ring[read + i..]` (three of them with `DAMP`, the oldest
+/// first), the wet path as [`shape_wet`] makes it, `block[i] = x + wet` as [`add_wet`], and
+/// `ring[write + i]` keeps the output (`FEEDBACK`, NaN and infinities as 0) or the input.
+/// A vector's delayed samples are loaded before its results are stored, and vectors go in
+/// order, so with the reads at least a vector behind the writes (a delay of a vector or
+/// more: the pass reads what it wrote a delay earlier, however long the piece), or wholly
+/// ahead of them, every read sees what the recursion needs. The same arithmetic per sample
+/// as the passes [`shape_wet`] and [`add_wet`] make, so the same samples. Returns the bits
+/// of the largest output magnitude.
+///
+/// # Panics
+/// If the reads or writes leave `ring`, or the reads neither trail the writes by a vector
+/// nor lead them.
+#[inline(always)]
+pub fn comb_in_ring<const FEEDBACK: bool, const DAMP: bool, const DRIVE: bool>(
+    block: &mut [f32],
+    ring: &mut [f32],
+    [read, write]: [usize; 2],
+    controls: PieceControls,
+    alpha_limit: f32,
+) -> u32 {
+    let len = block.len();
+    let span = if DAMP { 2 } else { 0 };
+    assert!(read + len + span <= ring.len() && write + len <= ring.len());
+    assert!(read + span + LANES <= write || read >= write + len);
+    let controls = PieceControls {
+        alphas: &controls.alphas[..len],
+        damps: &controls.damps[..if DAMP { len } else { 0 }],
+        drives: &controls.drives[..if DRIVE { len } else { 0 }],
+    };
+    let mut largest = [0u32; LANES];
+    let vectors = len / LANES;
+    for v in 0..vectors {
+        let start = v * LANES;
+        // Read straight from the ring: a copy to the stack would be reloaded at an offset
+        // of one and two samples, which the CPU cannot forward from the copy's stores.
+        let delayed = &ring[read + start..][..LANES + span];
+        let mut wet = [0.0f32; LANES];
+        let vector_controls = controls.range(start, LANES);
+        shape_wet::<DAMP, DRIVE>(&mut wet, delayed, vector_controls, alpha_limit);
+        let samples: &mut [f32; LANES] = (&mut block[start..start + LANES]).try_into().unwrap();
+        let kept: &mut [f32; LANES] = (&mut ring[write + start..][..LANES]).try_into().unwrap();
+        for lane in 0..LANES {
+            let x = finite_or_zero(samples[lane]);
+            let y = x + wet[lane];
+            samples[lane] = y;
+            kept[lane] = if FEEDBACK { finite_or_zero(y) } else { x };
+            largest[lane] = largest[lane].max(magnitude_bits(y));
+        }
+    }
+    for i in vectors * LANES..len {
+        let mut wet = [0.0f32];
+        let sample_controls = controls.range(i, 1);
+        let delayed = &ring[read + i..][..1 + span];
+        shape_wet::<DAMP, DRIVE>(&mut wet, delayed, sample_controls, alpha_limit);
+        let x = finite_or_zero(block[i]);
+        let y = x + wet[0];
+        block[i] = y;
+        ring[write + i] = if FEEDBACK { finite_or_zero(y) } else { x };
+        largest[0] = largest[0].max(magnitude_bits(y));
+    }
+    // A plain loop over the lanes: `Iterator::max` on the array was not inlined and reloaded
+    // the lanes from the stack in pieces the CPU could not forward (a quarter of the time).
+    let mut peak = 0;
+    for lane in largest {
+        peak = peak.max(lane);
+    }
+    peak
 }
 
 /// `block[i] = x + wet[i]`, the input `x = block[i]` taken as silence where it is NaN or

@@ -85,7 +85,7 @@ fn apply<C: AsMut<[f32]>>(
         // for it, streamed over the signal as the plugin streams blocks.
         if tau < signal.len() {
             let mut comb = CombChannel::with_whole_delay(tau, mode);
-            unit.run(|| comb.process(signal, CombControls::alpha(alpha)));
+            comb.process_on(unit, signal, CombControls::alpha(alpha));
         }
     }
     Ok(())

@@ -65,8 +65,7 @@ impl ResponseAnalyzer {
             damp: Control::Constant(coefficients.damp),
             drive: Control::Constant(0.0),
         };
-        let signal = &mut self.signal;
-        VectorUnit::best().run(|| comb.process(signal, controls));
+        comb.process_on(VectorUnit::best(), &mut self.signal, controls);
         // The dry input is the impulse itself: it only adds to the first sample.
         for wet in self.signal.iter_mut() {
             *wet *= gain * mix;

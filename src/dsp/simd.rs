@@ -2,8 +2,8 @@
 //! never per kernel.
 //!
 //! The kernels in [`super::kernels`] are plain loops, marked `#[inline(always)]`; run inside
-//! [`VectorUnit::run`], the whole block (comb, output stage, limiter) is compiled again for
-//! that unit and the loops vectorise to its width. `pulp` does the dispatch: it is the crate
+//! [`VectorUnit::run`] (as a [`VectorWork`]), the whole block (comb, output stage, limiter) is
+//! compiled again for that unit and the loops vectorise to its width. `pulp` does the dispatch: it is the crate
 //! made for exactly this (run-time detection, and a safe `#[target_feature]` trampoline that
 //! the caller's code is inlined into), and unlike `multiversion`'s attribute, its levels are
 //! values that can be asked for by name, so tests and benchmarks can force each one.
@@ -112,11 +112,33 @@ impl VectorUnit {
         }
     }
 
-    /// Runs `work` compiled for this unit. Everything `work` calls that should vectorise must
-    /// be `#[inline(always)]`, so that it is compiled into the same function.
+    /// Runs `work` compiled for this unit.
     #[inline(always)]
-    pub fn run<R>(self, work: impl FnOnce() -> R) -> R {
-        self.arch.dispatch(work)
+    pub fn run<W: VectorWork>(self, work: W) -> W::Output {
+        self.arch.dispatch(Trampoline(work))
+    }
+}
+
+/// Work to compile for a vector unit and run on it ([`VectorUnit::run`]).
+///
+/// Implementations must mark [`run`](Self::run) `#[inline(always)]`, and so must everything
+/// it calls that should vectorise: that is what puts the code inside the function compiled
+/// for the unit. (A closure would not do: it is compiled on its own, for the baseline, and
+/// called, so nothing in it would use the wider unit.)
+pub trait VectorWork {
+    type Output;
+    fn run(self) -> Self::Output;
+}
+
+/// What pulp calls inside the function it compiles for the unit.
+struct Trampoline<W>(W);
+
+impl<W: VectorWork> pulp::NullaryFnOnce for Trampoline<W> {
+    type Output = W::Output;
+
+    #[inline(always)]
+    fn call(self) -> W::Output {
+        self.0.run()
     }
 }
 

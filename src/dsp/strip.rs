@@ -6,7 +6,7 @@ use super::control::Control;
 use super::kernels::{copy_finite, peak_magnitude};
 use super::output_stage::{apply_gain, mix_and_gain};
 use super::safety;
-use super::simd::VectorUnit;
+use super::simd::{VectorUnit, VectorWork};
 
 /// The controls of one block of a channel.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,23 +46,45 @@ impl ChannelStrip {
     /// If `block` is longer than the strip was made for, or a per-sample control shorter
     /// than `block`.
     pub fn process(&mut self, unit: VectorUnit, block: &mut [f32], controls: StripControls) {
-        unit.run(|| {
-            let StripControls { comb, mix, gain } = controls;
-            let needs_dry = !mix.is_constant(1.0);
-            let dry = &mut self.dry[..block.len()];
-            if needs_dry {
-                // The comb takes non-finite input as silence; so does the dry path.
-                copy_finite(dry, block);
-            }
-            let mut peak = self.comb.process(block, comb);
-            if needs_dry {
-                mix_and_gain(block, dry, mix, gain);
-                peak = peak_magnitude(block);
-            } else if !gain.is_constant(1.0) {
-                apply_gain(block, gain);
-                peak = peak_magnitude(block);
-            }
-            safety::limit(block, peak);
+        unit.run(StripBlock {
+            strip: self,
+            block,
+            controls,
         })
+    }
+}
+
+/// One block of a strip, as work for a vector unit.
+struct StripBlock<'a, 'b> {
+    strip: &'a mut ChannelStrip,
+    block: &'a mut [f32],
+    controls: StripControls<'b>,
+}
+
+impl VectorWork for StripBlock<'_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let Self {
+            strip,
+            block,
+            controls: StripControls { comb, mix, gain },
+        } = self;
+        let needs_dry = !mix.is_constant(1.0);
+        let dry = &mut strip.dry[..block.len()];
+        if needs_dry {
+            // The comb takes non-finite input as silence; so does the dry path.
+            copy_finite(dry, block);
+        }
+        let mut peak = strip.comb.process(block, comb);
+        if needs_dry {
+            mix_and_gain(block, dry, mix, gain);
+            peak = peak_magnitude(block);
+        } else if !gain.is_constant(1.0) {
+            apply_gain(block, gain);
+            peak = peak_magnitude(block);
+        }
+        safety::limit(block, peak);
     }
 }
