@@ -415,6 +415,10 @@ impl CombChannel {
                     self.start_fade();
                 }
                 let piece_controls = PieceControls {
+                    steady_alpha: match controls.alpha {
+                        Control::Constant(alpha) => Some(alpha),
+                        Control::PerSample(_) => None,
+                    },
                     alphas: &alphas[done..],
                     damps: damps.get(done..).unwrap_or_default(),
                     drives: drives.get(done..).unwrap_or_default(),
