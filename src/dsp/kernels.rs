@@ -149,26 +149,27 @@ pub fn comb_in_ring<const FEEDBACK: bool, const DAMP: bool, const DRIVE: bool>(
     // every vector cost a tenth of the pass (measured through CLAP, 512-sample blocks).
     match controls.steady_alpha {
         Some(alpha) => {
-            let controls = PieceControls {
-                steady_alpha: Some(alpha.clamp(-alpha_limit, alpha_limit)),
-                ..controls
-            };
-            comb_in_ring_with::<FEEDBACK, DAMP, DRIVE, true>(block, ring, reads_writes, controls)
+            let alpha = alpha.clamp(-alpha_limit, alpha_limit);
+            comb_in_ring_with::<FEEDBACK, DAMP, DRIVE, true>(
+                block,
+                ring,
+                reads_writes,
+                controls,
+                alpha,
+            )
         }
         None => comb_in_ring_with::<FEEDBACK, DAMP, DRIVE, false>(
             block,
             ring,
             reads_writes,
-            PieceControls {
-                steady_alpha: Some(alpha_limit),
-                ..controls
-            },
+            controls,
+            alpha_limit,
         ),
     }
 }
 
-/// [`comb_in_ring`] with alpha steady (`STEADY`: `controls.steady_alpha`, clamped) or per
-/// sample (clamped to `controls.steady_alpha`, the limit).
+/// [`comb_in_ring`] with alpha steady at `alpha_or_limit` (`STEADY`, already clamped) or
+/// per sample, clamped to `alpha_or_limit`.
 #[inline(always)]
 fn comb_in_ring_with<
     const FEEDBACK: bool,
@@ -180,8 +181,8 @@ fn comb_in_ring_with<
     ring: &mut [f32],
     [read, write]: [usize; 2],
     controls: PieceControls,
+    alpha_or_limit: f32,
 ) -> u32 {
-    let alpha_or_limit = controls.steady_alpha.unwrap_or(f32::INFINITY);
     let len = block.len();
     let span = if DAMP { 2 } else { 0 };
     assert!(read + len + span <= ring.len() && write + len <= ring.len());
