@@ -258,7 +258,10 @@ impl Scratch {
 /// its history, add it to the input, keep the outputs. Feed-back reads its own output, so a
 /// piece is no longer than its delay (minus the damping filter's newer tap); feed-forward
 /// keeps its inputs before it reads, so its pieces can be longer than its delay. Pieces also
-/// end where the ring wraps and every [`MAX_PIECE`] samples.
+/// end where the ring wraps and every [`MAX_PIECE`] samples. The one exception, because it is
+/// most of a static comb's time: a steady whole delay of a vector or more runs as one fused
+/// pass over the ring ([`comb_in_ring`]), which reads what it wrote a delay earlier, so its
+/// pieces end only where the ring wraps.
 ///
 /// Feed-forward reads the input history, feed-back the output history. In a steady state
 /// only the history being read is kept: keeping the other would be one more store per
