@@ -49,3 +49,17 @@ fn ids_defaults_and_ranges_are_frozen() {
     assert_eq!(harness.parse("mix", "40%"), Some(0.4));
     assert_eq!(harness.parse("mode", "Feed-back"), Some(1.0));
 }
+
+/// The fractions (mix, spread and the new damping and drive) show as a number with `%`,
+/// and that text parses back to the same value, also where it needs decimals (1/3, 0.07).
+#[test]
+fn fraction_texts_parse_back_to_their_values() {
+    let harness = Harness::new(48_000.0, 2, 64);
+    for id in ["mix", "spread", "damp", "drive"] {
+        for value in [0.0, 0.07, 0.25, 1.0 / 3.0, 0.5, 1.0] {
+            let text = harness.text(id, value);
+            assert!(text.ends_with(" %"), "{id}: {text}");
+            assert_eq!(harness.parse(id, &text), Some(value), "{id}: {text}");
+        }
+    }
+}

@@ -554,19 +554,18 @@ impl CombChannel {
         if reading.read != TapRead::Whole || reading.causal_piece() < LANES {
             return None;
         }
-        let (kept, other) = match voicing.reads_outputs() {
+        let feedback = voicing.reads_outputs();
+        let (kept, other) = match feedback {
             true => (&mut self.output_history, &mut self.input_history),
             false => (&mut self.input_history, &mut self.output_history),
         };
         let (ring, read, write, len) =
             kept.ring_piece(reading.oldest(), reading.extra, samples.len())?;
-        let block = &mut samples[..len];
+        let (block, ends) = (&mut samples[..len], [read, write]);
         let limit = voicing.mode.alpha_limit();
-        let bits = match voicing.reads_outputs() {
-            true => comb_in_ring::<true, DAMP, DRIVE>(block, ring, [read, write], controls, limit),
-            false => {
-                comb_in_ring::<false, DAMP, DRIVE>(block, ring, [read, write], controls, limit)
-            }
+        let bits = match feedback {
+            true => comb_in_ring::<true, DAMP, DRIVE>(block, ring, ends, controls, limit),
+            false => comb_in_ring::<false, DAMP, DRIVE>(block, ring, ends, controls, limit),
         };
         kept.written(len);
         kept.advance(len);

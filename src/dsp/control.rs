@@ -22,14 +22,6 @@ impl<'a> Control<'a> {
         }
     }
 
-    /// The same control, starting `offset` samples later.
-    pub fn skip(self, offset: usize) -> Control<'a> {
-        match self {
-            Control::Constant(value) => Control::Constant(value),
-            Control::PerSample(values) => Control::PerSample(&values[offset..]),
-        }
-    }
-
     /// Whether every sample has exactly `value`.
     pub fn is_constant(self, value: f32) -> bool {
         self == Control::Constant(value)

@@ -91,20 +91,6 @@ pub struct PieceControls<'a> {
     pub steady_alpha: Option<f32>,
 }
 
-impl<'a> PieceControls<'a> {
-    /// The controls of the `len` samples from `start` on (the unused ones stay empty).
-    #[inline(always)]
-    pub fn range(self, start: usize, len: usize) -> Self {
-        let part = |values: &'a [f32]| values.get(start..start + len).unwrap_or_default();
-        Self {
-            alphas: &self.alphas[start..start + len],
-            damps: part(self.damps),
-            drives: part(self.drives),
-            steady_alpha: self.steady_alpha,
-        }
-    }
-}
-
 /// The delayed path of one voicing, `wet[i] = S(a_i * L(delayed))`: the delayed signal
 /// through the damping filter `L` when `DAMP` (then `delayed` holds two more samples: the
 /// taps one older and one newer than the delay, see [`damping`]), times alpha clamped to
