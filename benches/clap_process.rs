@@ -256,27 +256,80 @@ fn process(c: &mut Criterion) {
     settings_rows(&mut group, &primecomb, &gain);
     other_build_rows(&mut group);
     group.finish();
+    interleaved_comparison(&primecomb, &gain);
 }
 
-/// With `PRIMECOMB_BENCH_AGAINST` naming another build of PrimeComb's CLAP library (an older
-/// version, say), its static and automated rows at 64 and 512 samples, in the same run as the
-/// rows above, so that a change of the engine is measured against what it replaces.
+/// With `PRIMECOMB_BENCH_INTERLEAVED` set, a comparison that a machine whose speed drifts
+/// (a shared VM) cannot skew: the pass-through, this build and the `PRIMECOMB_BENCH_AGAINST`
+/// builds each render one second in turn, round after round, and each one's median is
+/// printed with its ratio to the pass-through's. Drift then moves all of them alike, where
+/// criterion's rows, measured one after another, each see a different machine.
+fn interleaved_comparison(primecomb: &Path, gain: &Path) {
+    const ROUNDS: usize = 101;
+    if std::env::var_os("PRIMECOMB_BENCH_INTERLEAVED").is_none() {
+        return;
+    }
+    let mut libraries = vec![
+        (gain.to_path_buf(), GAIN_ID),
+        (primecomb.to_path_buf(), PRIMECOMB_ID),
+    ];
+    if let Some(others) = std::env::var_os("PRIMECOMB_BENCH_AGAINST") {
+        libraries.extend(std::env::split_paths(&others).map(|other| (other, PRIMECOMB_ID)));
+    }
+    let mut audio = audio();
+    for block in BLOCK_SIZES {
+        let mut running: Vec<Running> = libraries
+            .iter()
+            .map(|(library, id)| Running::new(library, id, block))
+            .collect();
+        let mut times = vec![Vec::with_capacity(ROUNDS); running.len()];
+        for _ in 0..ROUNDS {
+            for (plugin, times) in running.iter_mut().zip(&mut times) {
+                let start = std::time::Instant::now();
+                plugin.run_second(&mut audio, &[]);
+                times.push(start.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+        let medians: Vec<f64> = times
+            .iter_mut()
+            .map(|times| {
+                times.sort_by(f64::total_cmp);
+                times[ROUNDS / 2]
+            })
+            .collect();
+        for ((library, _), median) in libraries.iter().zip(&medians) {
+            let name = library.file_name().unwrap_or_default().to_string_lossy();
+            let ratio = median / medians[0];
+            println!(
+                "interleaved, block {block:>4}, {name}: {median:.1} us, {ratio:.2}x pass-through"
+            );
+        }
+    }
+}
+
+/// With `PRIMECOMB_BENCH_AGAINST` naming other builds of PrimeComb's CLAP library (an older
+/// version, say; several joined as in `PATH`), their static and automated rows at 64 and 512
+/// samples, in the same run as the rows above, so that a change of the engine is measured
+/// against what it replaces.
 fn other_build_rows(group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>) {
-    let Some(other) = std::env::var_os("PRIMECOMB_BENCH_AGAINST") else {
+    let Some(others) = std::env::var_os("PRIMECOMB_BENCH_AGAINST") else {
         return;
     };
     let mut audio = audio();
-    for block in [64, 512] {
-        let mut comb = Running::new(Path::new(&other), PRIMECOMB_ID, block);
-        check_output(&mut comb, &mut audio, false);
-        group.bench_function(format!("block {block:>4}, other build static"), |b| {
-            b.iter(|| comb.run_second(&mut audio, &[]))
-        });
-        let mut automated = Running::new(Path::new(&other), PRIMECOMB_ID, block);
-        let automation = automation_events(&mut automated);
-        group.bench_function(format!("block {block:>4}, other build automated"), |b| {
-            b.iter(|| automated.run_second(&mut audio, &automation))
-        });
+    for other in std::env::split_paths(&others) {
+        let name = other.file_name().unwrap_or_default().to_string_lossy();
+        for block in [64, 512] {
+            let mut comb = Running::new(&other, PRIMECOMB_ID, block);
+            check_output(&mut comb, &mut audio, false);
+            group.bench_function(format!("block {block:>4}, {name} static"), |b| {
+                b.iter(|| comb.run_second(&mut audio, &[]))
+            });
+            let mut automated = Running::new(&other, PRIMECOMB_ID, block);
+            let automation = automation_events(&mut automated);
+            group.bench_function(format!("block {block:>4}, {name} automated"), |b| {
+                b.iter(|| automated.run_second(&mut audio, &automation))
+            });
+        }
     }
 }
 
