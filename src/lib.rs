@@ -14,11 +14,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
+use nice_plug::midi::Key;
 use nice_plug::prelude::*;
 
 pub mod dsp;
 pub mod editor;
+pub mod keyboard;
 pub mod monitor;
+pub mod music;
 pub mod offline_host;
 pub mod params;
 pub mod presets;
@@ -37,17 +40,26 @@ use dsp::denormals::FlushDenormals;
 use dsp::glide::Glide;
 use dsp::simd::VectorUnit;
 use dsp::strip::{ChannelStrip, StripControls};
+use dsp::tuning;
+use keyboard::{Keyboard, PitchGlide};
 use monitor::SignalMonitor;
+use music::pitch::key_to_hz;
+use music::tempo::FALLBACK_BPM;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
 use params::{PrimeCombParams, SMOOTHING_MS, max_channel_delay_ms, tau_samples};
 use primes::pool::TableReceiver;
 use primes::snap::channel_delays;
 use primes::table::PrimeLookup;
-use shared::SharedState;
+use shared::{DelaySource, SharedState};
 
 /// How long a change of tau or mode crossfades, in milliseconds: long enough that the fade
 /// itself is inaudible as a click, short enough to follow a knob.
 const CROSSFADE_MS: f32 = 20.0;
+
+/// While the pitch glides from note to note, blocks are cut into pieces this long, each
+/// aiming the combs at the pitch of the moment: a thirtieth of the crossfade at 48 kHz, so
+/// the chain of crossfades follows the glide within 1.3 ms.
+const GLIDE_STEP_SAMPLES: usize = 64;
 
 /// How long `activate()` may wait for a prime table that is not built yet. Builds take about a
 /// millisecond; on a machine too busy for that, processing starts unsnapped and snaps when the
@@ -79,13 +91,18 @@ pub struct PrimeComb {
     /// The editor's state: whether a window is open, and its size (saved with the session
     /// through [`PrimeCombParams::editor_window`]).
     editor_state: Arc<EguiEditorState>,
+    /// The notes held, for key follow.
+    keyboard: Keyboard,
+    /// The pitch key follow plays, in MIDI keys, once a note was played.
+    pitch: Option<PitchGlide>,
 }
 
 /// What the combs' targets depend on (the table, once there, does not change while active).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct TargetRequest {
     mode: CombMode,
-    tau_ms: f32,
+    /// The delay tau, the keyboard or the tempo asks for, in samples.
+    delay_samples: f32,
     spread: f32,
     snapped: bool,
 }
@@ -208,6 +225,8 @@ impl Default for PrimeComb {
             tail: None,
             monitor: Arc::default(),
             editor_state,
+            keyboard: Keyboard::default(),
+            pitch: None,
         }
     }
 }
@@ -225,24 +244,62 @@ impl PrimeComb {
         }
     }
 
-    /// Points every channel's comb at the mode and its delay: tau spread apart and snapped to
-    /// primes as the parameters say, and unsnapped until the pool has delivered this rate's
-    /// table. Returns the longest channel delay. Lock-free and allocation-free; the combs are
-    /// retargeted only when something their targets depend on changed.
+    /// The delay the parameters, the keyboard and the tempo ask for, in samples, and whether
+    /// it may be snapped to a prime: with key follow on (once a note was played), the one
+    /// that puts the first peak on the pitch played, unsnapped, as snapping would detune it
+    /// (by up to a semitone at high notes); else, with sync on, the note value at `bpm`,
+    /// snapped (a prime a few samples away moves an echo by a fraction of a millisecond);
+    /// else tau, snapped as the prime switch says.
+    fn asked_delay(&self, bpm: f64) -> (f32, DelaySource) {
+        let params = &self.params;
+        let rate = f64::from(self.sample_rate);
+        let longest = f64::from(params::LONGEST_DELAY_MS) * rate / 1000.0;
+        let pitch = self.pitch.filter(|_| params.follow.value());
+        let (delay, source) = if let Some(pitch) = pitch {
+            // Aimed a crossfade ahead: the fade that starts now ends where the glide is then.
+            let fade = f64::from(CROSSFADE_MS) * rate / 1000.0;
+            let key = pitch.key_after(fade)
+                + f64::from(params.transpose.value())
+                + f64::from(params.fine.value()) / 100.0
+                + f64::from(self.keyboard.bend());
+            let mode = CombMode::from(params.mode.value());
+            let alpha = f64::from(mode.effective_alpha(params.alpha.value()));
+            let omega = std::f64::consts::TAU * key_to_hz(key) / rate;
+            let delay = match omega < std::f64::consts::PI {
+                // In tune with damping too: see `tuning`.
+                true => tuning::delay_for_first_peak(mode, alpha, params.damp.value(), omega),
+                // Above Nyquist: as short as the comb goes.
+                false => 1.0,
+            };
+            (delay, DelaySource::Keyboard)
+        } else if let Some(value) = params.sync.value().note_value() {
+            (value.seconds(bpm) * rate, DelaySource::Tempo)
+        } else {
+            let tau = tau_samples(params.tau_ms.value(), self.sample_rate);
+            return (tau, DelaySource::Tau);
+        };
+        (delay.clamp(1.0, longest) as f32, source)
+    }
+
+    /// Points every channel's comb at the mode and the delay asked for (see
+    /// [`asked_delay`](Self::asked_delay)): spread apart and snapped to primes as the
+    /// parameters say, and unsnapped until the pool has delivered this rate's table. Returns
+    /// the longest channel delay. Lock-free and allocation-free; the combs are retargeted only
+    /// when something their targets depend on changed.
     #[inline]
-    fn retarget_combs(&mut self) -> f32 {
+    fn retarget_combs(&mut self, bpm: f64) -> f32 {
+        let (delay_samples, source) = self.asked_delay(bpm);
         let table = self.tables.poll(self.sample_rate);
         let primes = table
-            .filter(|_| self.params.prime_snap.value())
+            .filter(|_| source.snaps() && self.params.prime_snap.value())
             .map(|table| table as &dyn PrimeLookup);
         let request = TargetRequest {
             mode: self.params.mode.value().into(),
-            tau_ms: self.params.tau_ms.value(),
+            delay_samples,
             spread: self.params.spread.value(),
             snapped: primes.is_some(),
         };
         if self.targets.0 != Some(request) {
-            let delay_samples = tau_samples(request.tau_ms, self.sample_rate);
             let channels = self.strips.len();
             let delays = channel_delays(delay_samples, request.spread, channels, primes);
             for (channel, strip) in self.strips.iter_mut().enumerate() {
@@ -251,13 +308,50 @@ impl PrimeComb {
                     .set_target(request.mode, delays[channel.min(1)]);
             }
             self.targets = (Some(request), delays);
+            self.shared.set_asked_delay(delay_samples, source);
         }
         let delays = self.targets.1;
         delays[0].max(delays[1])
     }
 
+    /// Takes a note event for key follow: notes on and off (from any channel), chokes, and
+    /// pitch bend. A new note glides from the pitch playing (at once with glide 0: the comb
+    /// crossfades).
+    fn take_note_event(&mut self, event: NoteEvent<()>) {
+        match event {
+            NoteEvent::NoteOn {
+                key: Key::Number(key),
+                ..
+            } => self.keyboard.press(key),
+            NoteEvent::NoteOff { key, .. } | NoteEvent::Choke { key, .. } => match key {
+                Key::Number(key) => self.keyboard.release(key),
+                // A release of every key (CLAP's wildcard).
+                Key::Wildcard => self.keyboard.release_all(),
+            },
+            NoteEvent::MidiPitchBend { value, .. } => self.keyboard.bend_to(value),
+            _ => return,
+        }
+        let Some(key) = self.keyboard.sounding().map(f64::from) else {
+            return;
+        };
+        match &mut self.pitch {
+            Some(pitch) => {
+                let glide = f64::from(self.params.glide_ms.value() * self.sample_rate / 1000.0);
+                if pitch.target() != key {
+                    pitch.glide_to(key, glide);
+                }
+            }
+            None => self.pitch = Some(PitchGlide::at(key)),
+        }
+    }
+
     #[inline]
-    fn process_block(&mut self, buffer: &mut Buffer) -> ProcessStatus {
+    fn process_block(
+        &mut self,
+        buffer: &mut Buffer,
+        context: &mut impl ProcessContext<Self>,
+    ) -> ProcessStatus {
+        let mut next_event = context.next_event();
         if self.scratch.max_block_samples() == 0 {
             // Not activated (a host bug): pass the audio through rather than loop forever.
             return ProcessStatus::Normal;
@@ -266,12 +360,30 @@ impl PrimeComb {
         // zero, which costs what normal input costs (on Intel, denormal operands otherwise
         // take a microcode assist each).
         let _denormals_are_zero = FlushDenormals::new();
-        let longest_delay = self.retarget_combs();
+        let tempo = context
+            .transport()
+            .tempo
+            .filter(|bpm| bpm.is_finite() && *bpm > 0.0);
+        self.shared.set_host_tempo(tempo.map(|bpm| bpm as f32));
+        let bpm = tempo.unwrap_or(FALLBACK_BPM);
         let total = buffer.samples();
         let channels = buffer.as_slice();
+        let mut longest_delay: f32 = 0.0;
         let mut start = 0;
         while start < total {
-            let len = (total - start).min(self.scratch.max_block_samples());
+            // Notes take effect at the sample they were played on.
+            while let Some(event) = next_event.filter(|e| e.timing() as usize <= start) {
+                self.take_note_event(event);
+                next_event = context.next_event();
+            }
+            let mut len = (total - start).min(self.scratch.max_block_samples());
+            if let Some(event) = next_event {
+                len = len.min(event.timing() as usize - start);
+            }
+            if self.pitch.is_some_and(|pitch| pitch.is_gliding()) {
+                len = len.min(GLIDE_STEP_SAMPLES);
+            }
+            longest_delay = longest_delay.max(self.retarget_combs(bpm));
             let scratch = &mut self.scratch;
             let glides = &mut self.glides;
             let params = &self.params;
@@ -302,7 +414,15 @@ impl PrimeComb {
                 let range = start..start + len;
                 self.monitor.output.show(channels, range, self.sample_rate);
             }
+            if let Some(pitch) = &mut self.pitch {
+                pitch.advance(len as f64);
+            }
             start += len;
+        }
+        // Events past the block's end (a host bug) still count.
+        while let Some(event) = next_event {
+            self.take_note_event(event);
+            next_event = context.next_event();
         }
         let longest = self.coefficients(longest_delay);
         ProcessStatus::Tail(self.tail_samples(longest))
@@ -348,6 +468,9 @@ impl Plugin for PrimeComb {
     // Parameter changes split the block where they happen, so automation of tau lands on the
     // sample it was drawn at; the output does not depend on block boundaries anyway.
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
+    // Notes for key follow, and pitch bend: MIDI CCs are the level that carries it (for
+    // VST3 that adds hidden parameters for the controllers, which hosts do not list).
+    const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
 
     type Editor = EguiEditor<editor::EditorApp>;
     type SysExMessage = ();
@@ -404,7 +527,9 @@ impl Plugin for PrimeComb {
         self.glides.jump_to(&self.params);
         self.monitor.input.level.reset();
         self.monitor.output.level.reset();
-        self.retarget_combs();
+        // The pitch played last stays: a host resets on transport jumps, mid-song.
+        self.keyboard.release_all();
+        self.retarget_combs(FALLBACK_BPM);
         for strip in &mut self.strips {
             strip.comb_mut().reset();
         }
@@ -414,11 +539,11 @@ impl Plugin for PrimeComb {
         &mut self,
         buffer: &mut Buffer,
         _aux: &mut AuxiliaryBuffers,
-        _context: &mut impl ProcessContext<Self>,
+        context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         // A panic must not unwind into the host. Should one happen anyway, the block is
         // silenced and the filter starts afresh instead of taking the host down.
-        match catch_unwind(AssertUnwindSafe(|| self.process_block(buffer))) {
+        match catch_unwind(AssertUnwindSafe(|| self.process_block(buffer, context))) {
             Ok(status) => status,
             Err(_) => {
                 for channel in buffer.as_slice() {

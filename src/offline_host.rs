@@ -133,6 +133,11 @@ impl<P: Plugin> OfflineHost<P> {
         Ok(())
     }
 
+    /// The tempo the transport reports from now on, in BPM (None: no tempo).
+    pub fn set_tempo(&mut self, bpm: Option<f64>) {
+        self.context.transport.tempo = bpm;
+    }
+
     /// Calls the plugin's `reset()`, as a host does on a transport jump.
     pub fn plugin_reset(&mut self) {
         self.plugin.reset();

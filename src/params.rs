@@ -10,11 +10,13 @@ use nice_plug::prelude::*;
 
 use crate::dsp::comb::CombMode;
 use crate::editor::window_size::EditorWindow;
+use crate::music::tempo::{Feel, NoteValue};
 use crate::primes::snap::{MAX_SPREAD_RATIO, channel_delays};
 use crate::primes::table::{PrimeLookup, PrimeSearch};
-use crate::shared::SharedState;
+use crate::shared::{DelaySource, SharedState};
 use crate::value_text::{
-    format_db, format_percent, format_plain, format_tau_ms, parse_db, parse_percent, parse_plain,
+    format_cents, format_db, format_ms, format_percent, format_plain, format_semitones,
+    format_tau_ms, parse_cents, parse_db, parse_ms, parse_percent, parse_plain, parse_semitones,
     parse_tau_ms,
 };
 
@@ -42,6 +44,91 @@ impl From<Mode> for CombMode {
             Mode::FeedForward => CombMode::FeedForward,
             Mode::FeedBack => CombMode::FeedBack,
         }
+    }
+}
+
+/// Tau in note values of the host's tempo, or off (tau in milliseconds). Variant ids are
+/// stored in saved state; names are what hosts show and parse.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TempoSync {
+    #[id = "off"]
+    #[name = "Off"]
+    Off,
+    #[id = "1/64t"]
+    #[name = "1/64T"]
+    SixtyFourthTriplet,
+    #[id = "1/64"]
+    #[name = "1/64"]
+    SixtyFourth,
+    #[id = "1/64."]
+    #[name = "1/64."]
+    SixtyFourthDotted,
+    #[id = "1/32t"]
+    #[name = "1/32T"]
+    ThirtySecondTriplet,
+    #[id = "1/32"]
+    #[name = "1/32"]
+    ThirtySecond,
+    #[id = "1/32."]
+    #[name = "1/32."]
+    ThirtySecondDotted,
+    #[id = "1/16t"]
+    #[name = "1/16T"]
+    SixteenthTriplet,
+    #[id = "1/16"]
+    #[name = "1/16"]
+    Sixteenth,
+    #[id = "1/16."]
+    #[name = "1/16."]
+    SixteenthDotted,
+    #[id = "1/8t"]
+    #[name = "1/8T"]
+    EighthTriplet,
+    #[id = "1/8"]
+    #[name = "1/8"]
+    Eighth,
+    #[id = "1/8."]
+    #[name = "1/8."]
+    EighthDotted,
+    #[id = "1/4t"]
+    #[name = "1/4T"]
+    QuarterTriplet,
+    #[id = "1/4"]
+    #[name = "1/4"]
+    Quarter,
+    #[id = "1/4."]
+    #[name = "1/4."]
+    QuarterDotted,
+    #[id = "1/2t"]
+    #[name = "1/2T"]
+    HalfTriplet,
+    #[id = "1/2"]
+    #[name = "1/2"]
+    Half,
+    #[id = "1/2."]
+    #[name = "1/2."]
+    HalfDotted,
+    #[id = "1/1t"]
+    #[name = "1/1T"]
+    WholeTriplet,
+    #[id = "1/1"]
+    #[name = "1/1"]
+    Whole,
+    #[id = "1/1."]
+    #[name = "1/1."]
+    WholeDotted,
+}
+
+impl TempoSync {
+    /// The note value, or None when sync is off. The variants go from the 1/64 triplet up,
+    /// three feels to each length, so the index says which.
+    pub fn note_value(self) -> Option<NoteValue> {
+        let index = self.to_index().checked_sub(1)?;
+        let feel = [Feel::Triplet, Feel::Straight, Feel::Dotted][index % 3];
+        Some(NoteValue {
+            denominator: 64 >> (index / 3),
+            feel,
+        })
     }
 }
 
@@ -80,6 +167,24 @@ pub struct PrimeCombParams {
     pub drive: FloatParam,
     /// The editor window's size, saved with the session (not a parameter: hosts do not see
     /// it). Written by the editor's windows as they are resized, read when one opens.
+    /// Follow the keyboard: the last note held sets the comb's pitch (its first peak), as do
+    /// transpose, fine tune and pitch bend; tau is not used meanwhile.
+    #[id = "follow"]
+    pub follow: BoolParam,
+    /// Semitones added to the played note while following.
+    #[id = "transpose"]
+    pub transpose: IntParam,
+    /// Cents added to the played note while following.
+    #[id = "fine"]
+    pub fine: FloatParam,
+    /// How long the pitch takes to move to the next note while following, in milliseconds.
+    #[id = "glide"]
+    pub glide_ms: FloatParam,
+    /// Tau in note values of the host's tempo (while not following the keyboard).
+    #[id = "sync"]
+    pub sync: EnumParam<TempoSync>,
+    /// The editor window's size, saved with the session (not a parameter: hosts do not see
+    /// it). Written by the editor's windows as they are resized, read when one opens.
     #[persist = "editor-size"]
     pub editor_window: EditorWindow,
 }
@@ -92,10 +197,12 @@ impl PrimeCombParams {
             mode: EnumParam::new("Mode", Mode::FeedBack),
             tau_ms: FloatParam::new("Tau", 5.0, tau_range())
                 .with_value_to_string(Arc::new(|ms| format_tau_ms(ms, &tau_range())))
-                .with_string_to_value(Arc::new(move |text| {
-                    parse_tau_ms(text, shared.sample_rate())
+                .with_string_to_value(Arc::new({
+                    let shared = shared.clone();
+                    move |text| parse_tau_ms(text, shared.sample_rate(), shared.negative_alpha())
                 })),
             alpha: FloatParam::new("Alpha", 0.5, ALPHA_RANGE)
+                .with_callback(Arc::new(move |alpha| shared.set_alpha(alpha)))
                 .with_smoother(SmoothingStyle::Linear(SMOOTHING_MS))
                 .with_value_to_string(Arc::new(|alpha| format_plain(alpha, &ALPHA_RANGE)))
                 .with_string_to_value(Arc::new(parse_plain)),
@@ -116,19 +223,33 @@ impl PrimeCombParams {
                 .with_string_to_value(Arc::new(parse_percent)),
             damp: fraction_param("Damping"),
             drive: fraction_param("Drive"),
+            follow: BoolParam::new("Key Follow", false),
+            transpose: IntParam::new("Transpose", 0, TRANSPOSE_RANGE)
+                .with_value_to_string(Arc::new(format_semitones))
+                .with_string_to_value(Arc::new(parse_semitones)),
+            fine: FloatParam::new("Fine Tune", 0.0, FINE_RANGE)
+                .with_value_to_string(Arc::new(|cents| format_cents(cents, &FINE_RANGE)))
+                .with_string_to_value(Arc::new(parse_cents)),
+            glide_ms: FloatParam::new("Glide", 0.0, glide_range())
+                .with_value_to_string(Arc::new(|ms| format_ms(ms, &glide_range())))
+                .with_string_to_value(Arc::new(parse_ms)),
+            sync: EnumParam::new("Sync", TempoSync::Off),
             editor_window: EditorWindow::default(),
         })
     }
 
-    /// The delay of each channel, in samples, as the audio thread computes it for these
-    /// settings (for `channels` channels, once the prime table has arrived).
-    pub fn channel_delays(&self, sample_rate: f32, channels: usize) -> [f32; 2] {
-        let delay = tau_samples(self.tau_ms.value(), sample_rate);
-        let primes = self
-            .prime_snap
-            .value()
-            .then_some(&PrimeSearch as &dyn PrimeLookup);
-        channel_delays(delay, self.spread.value(), channels, primes)
+    /// The delay of each channel, in samples, as the audio thread computes it for a delay
+    /// of `delay_samples` asked for by `source` (for `channels` channels, once the prime
+    /// table has arrived).
+    pub fn channel_delays(
+        &self,
+        delay_samples: f32,
+        source: DelaySource,
+        channels: usize,
+    ) -> [f32; 2] {
+        let primes =
+            (self.prime_snap.value() && source.snaps()).then_some(&PrimeSearch as &dyn PrimeLookup);
+        channel_delays(delay_samples, self.spread.value(), channels, primes)
     }
 }
 
@@ -140,9 +261,34 @@ fn fraction_param(name: &str) -> FloatParam {
         .with_string_to_value(Arc::new(parse_percent))
 }
 
-/// The longest delay any channel can have, in milliseconds: tau's maximum, spread out.
+/// The longest delay the keyboard or the tempo can ask for, in milliseconds: a whole note at
+/// 60 BPM, a dotted one at 90 (longer ones are held there).
+pub const LONGEST_DELAY_MS: f32 = 4000.0;
+
+/// The longest delay any channel can have, in milliseconds: the longest asked for, spread
+/// out.
 pub fn max_channel_delay_ms() -> f32 {
-    TAU_MAX_MS * (1.0 + MAX_SPREAD_RATIO)
+    TAU_MAX_MS.max(LONGEST_DELAY_MS) * (1.0 + MAX_SPREAD_RATIO)
+}
+
+/// Transpose, in semitones: four octaves either way.
+pub const TRANSPOSE_RANGE: IntRange = IntRange::Linear { min: -48, max: 48 };
+/// Fine tune, in cents.
+pub const FINE_RANGE: FloatRange = FloatRange::Linear {
+    min: -100.0,
+    max: 100.0,
+};
+/// The longest glide, in milliseconds.
+pub const GLIDE_MAX_MS: f32 = 2000.0;
+
+/// Glide's range: skewed so that the short glides of legato playing get most of the travel.
+pub const fn glide_range() -> FloatRange {
+    FloatRange::Skewed {
+        min: 0.0,
+        max: GLIDE_MAX_MS,
+        // skew_factor(-2.0), written out: `skew_factor` is not a const fn.
+        factor: 0.25,
+    }
 }
 
 /// Alpha's range: the delayed path's gain, either sign.
@@ -199,6 +345,20 @@ pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each sync value's note value prints as the value's own name (`1/8.`, `1/16T`), so
+    /// the index arithmetic of [`TempoSync::note_value`] names the right note.
+    #[test]
+    fn sync_values_are_the_note_values_they_name() {
+        let names = TempoSync::variants();
+        assert_eq!(names[0], "Off");
+        assert_eq!(TempoSync::from_index(0).note_value(), None);
+        for (index, name) in names.iter().enumerate().skip(1) {
+            let value = TempoSync::from_index(index).note_value().unwrap();
+            assert_eq!(value.to_string(), *name);
+        }
+        assert_eq!(names.len(), 22);
+    }
 
     /// Tau never drops below one sample, however short the knob or slow the rate.
     #[test]

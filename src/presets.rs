@@ -11,7 +11,7 @@ pub struct Preset {
 }
 
 /// The file names and contents of the factory presets.
-const FILES: [(&str, &str); 8] = [
+const FILES: [(&str, &str); 10] = [
     (
         "metallic-resonator",
         include_str!("../plugin-assets/presets/metallic-resonator.preset"),
@@ -43,6 +43,14 @@ const FILES: [(&str, &str); 8] = [
     (
         "damped-room",
         include_str!("../plugin-assets/presets/damped-room.preset"),
+    ),
+    (
+        "keyboard-string",
+        include_str!("../plugin-assets/presets/keyboard-string.preset"),
+    ),
+    (
+        "dotted-eighth-echo",
+        include_str!("../plugin-assets/presets/dotted-eighth-echo.preset"),
     ),
 ];
 
@@ -83,7 +91,20 @@ mod tests {
             assert_eq!(
                 ids,
                 [
-                    "mode", "tau", "alpha", "mix", "output", "prime", "spread", "damp", "drive"
+                    "mode",
+                    "tau",
+                    "alpha",
+                    "mix",
+                    "output",
+                    "prime",
+                    "spread",
+                    "damp",
+                    "drive",
+                    "follow",
+                    "transpose",
+                    "fine",
+                    "glide",
+                    "sync"
                 ],
                 "{}",
                 preset.name

@@ -10,6 +10,8 @@
 
 use nice_plug::prelude::FloatRange;
 
+use crate::music::pitch::{delay_for_first_peak, key_to_hz, parse_frequency, parse_note};
+
 /// The most decimals a text is given before falling back to the exact decimal expansion.
 /// Nine significant digits tell any two `f32` apart, so this is only reached by values far
 /// below a parameter's resolution (a tau of microseconds past a whole number, say).
@@ -109,16 +111,70 @@ pub fn format_tau_ms(tau_ms: f32, range: &FloatRange) -> String {
 }
 
 /// Reads tau in milliseconds: `5`, `5 ms`, `5ms`, `0.005 s`, `240 smp`, `240 samples` (at
-/// `sample_rate`), or version 0.1's text `5.00 ms (240 smp)`. None if it is no delay.
-pub fn parse_tau_ms(text: &str, sample_rate: f32) -> Option<f32> {
-    let (value, unit) = split_number(without_note(text))?;
+/// `sample_rate`), or version 0.1's text `5.00 ms (240 smp)`; or the pitch of the comb's
+/// first peak, as a frequency (`220 Hz`, `1.2 kHz`) or a note (`A3`, `C#4`, `Eb2 +12`): the
+/// delay that puts the first peak there, half a period when alpha is negative (see
+/// [`delay_for_first_peak`]). None if it is neither.
+pub fn parse_tau_ms(text: &str, sample_rate: f32, negative_alpha: bool) -> Option<f32> {
+    let pitch_ms = |hz: f64| 1000.0 * delay_for_first_peak(hz, negative_alpha);
+    let Some((value, unit)) = split_number(without_note(text)) else {
+        let hz = key_to_hz(parse_note(text)?);
+        return from_display(pitch_ms(hz), 1.0);
+    };
     let ms = match unit.to_ascii_lowercase().as_str() {
         "" | "ms" => value,
         "s" => value * 1000.0,
         "smp" | "samples" | "sample" | "spl" => value * 1000.0 / f64::from(sample_rate),
+        _ => pitch_ms(parse_frequency(value, unit)?),
+    };
+    from_display(ms, 1.0)
+}
+
+/// A time in milliseconds with one decimal or more: glide's text, `0.0 ms`, `150.0 ms`.
+pub fn format_ms(ms: f32, range: &FloatRange) -> String {
+    exact_text(ms, range, None, 1.0, 1, " ms")
+}
+
+/// Reads milliseconds: `150`, `150 ms`, `0.15 s`.
+pub fn parse_ms(text: &str) -> Option<f32> {
+    let (value, unit) = split_number(text)?;
+    let ms = match unit.to_ascii_lowercase().as_str() {
+        "" | "ms" => value,
+        "s" => value * 1000.0,
         _ => return None,
     };
     from_display(ms, 1.0)
+}
+
+/// Cents with one decimal or more: `0.0 ct`, `-12.5 ct`.
+pub fn format_cents(cents: f32, range: &FloatRange) -> String {
+    exact_text(cents, range, None, 1.0, 1, " ct")
+}
+
+/// Reads cents: `-12.5`, `-12.5 ct`, `+7 cents`.
+pub fn parse_cents(text: &str) -> Option<f32> {
+    let (value, unit) = split_number(text)?;
+    let unit_matches = matches!(
+        unit.to_ascii_lowercase().as_str(),
+        "" | "ct" | "c" | "cents"
+    );
+    unit_matches.then(|| from_display(value, 1.0)).flatten()
+}
+
+/// Whole semitones: `0 st`, `+7 st`, `-12 st`.
+pub fn format_semitones(semitones: i32) -> String {
+    match semitones {
+        0 => "0 st".to_string(),
+        _ => format!("{semitones:+} st"),
+    }
+}
+
+/// Reads whole semitones: `7`, `+7 st`, `-12 st`, `-12 semitones`.
+pub fn parse_semitones(text: &str) -> Option<i32> {
+    let (value, unit) = split_number(text)?;
+    let unit_matches = matches!(unit.to_ascii_lowercase().as_str(), "" | "st" | "semitones");
+    (unit_matches && value.fract() == 0.0 && value.abs() <= f64::from(i32::MAX))
+        .then_some(value as i32)
 }
 
 /// A plain number with three decimals or more: alpha's text, `0.500`.
@@ -159,6 +215,9 @@ mod tests {
         ALPHA_RANGE as ALPHA, FRACTION_RANGE as FRACTION, OUTPUT_RANGE as DB, OUTPUT_STEP_DB,
         tau_range,
     };
+
+    const GLIDE: FloatRange = crate::params::glide_range();
+    const FINE: FloatRange = crate::params::FINE_RANGE;
 
     /// Round values get the display's usual decimals (hand-written), others as many as it
     /// takes to lead back to them.
@@ -202,10 +261,12 @@ mod tests {
         type Format = fn(f32, &FloatRange) -> String;
         type Parse = fn(&str) -> Option<f32>;
         let db_text: Format = |db, range| format_db(db, range, Some(OUTPUT_STEP_DB));
-        let cases: [(&FloatRange, Option<f32>, Format, Parse); 4] = [
+        let cases: [(&FloatRange, Option<f32>, Format, Parse); 6] = [
             (&tau, None, format_tau_ms, |text| {
-                parse_tau_ms(text, 48_000.0)
+                parse_tau_ms(text, 48_000.0, false)
             }),
+            (&GLIDE, None, format_ms, parse_ms),
+            (&FINE, None, format_cents, parse_cents),
             (&ALPHA, None, format_plain, parse_plain),
             (&FRACTION, None, format_percent, parse_percent),
             (&DB, Some(OUTPUT_STEP_DB), db_text, parse_db),
@@ -247,10 +308,23 @@ mod tests {
             "5.00 ms (240 smp)",
             "5.00 ms (L 211, R 271 smp, prime)",
         ] {
-            assert_eq!(parse_tau_ms(text, sr), Some(5.0), "{text}");
+            assert_eq!(parse_tau_ms(text, sr, false), Some(5.0), "{text}");
         }
-        assert_eq!(parse_tau_ms("fast", sr), None);
-        assert_eq!(parse_tau_ms("5 parsecs", sr), None);
+        assert_eq!(parse_tau_ms("fast", sr, false), None);
+        assert_eq!(parse_tau_ms("5 parsecs", sr, false), None);
+        for text in ["150", "150 ms", "0.15 s"] {
+            assert_eq!(parse_ms(text), Some(150.0), "{text}");
+        }
+        for text in ["-12.5", "-12.5 ct", "-12.5 cents"] {
+            assert_eq!(parse_cents(text), Some(-12.5), "{text}");
+        }
+        assert_eq!(format_semitones(7), "+7 st");
+        assert_eq!(format_semitones(0), "0 st");
+        assert_eq!(format_semitones(-12), "-12 st");
+        for (text, want) in [("7", Some(7)), ("+7 st", Some(7)), ("-12 st", Some(-12))] {
+            assert_eq!(parse_semitones(text), want, "{text}");
+        }
+        assert_eq!(parse_semitones("1.5 st"), None);
         assert_eq!(parse_plain("-1.000 (feed-back: -0.999)"), Some(-1.0));
         assert_eq!(parse_plain("0.25"), Some(0.25));
         assert_eq!(parse_plain("0.25 dB"), None);
@@ -263,5 +337,34 @@ mod tests {
         }
         assert_eq!(parse_db("-6 Hz"), None);
         assert_eq!(parse_db("inf"), None);
+    }
+
+    /// Pitches typed into tau, by hand: the first peak of a comb with a delay of one period
+    /// (positive alpha) or half a period (negative alpha) sits at the frequency named.
+    #[test]
+    fn pitches_parse_to_the_delay_that_puts_the_first_peak_there() {
+        let tau = |text, negative| parse_tau_ms(text, 48_000.0, negative);
+        // A3 = 220 Hz: 4.545454 ms; half of it, 2.272727 ms, with negative alpha.
+        assert_eq!(tau("A3", false), Some((1000.0 / 220.0_f64) as f32));
+        assert_eq!(tau("220 Hz", false), tau("A3", false));
+        assert_eq!(tau("220hz", false), tau("A3", false));
+        assert_eq!(tau("A3", true), Some((1000.0 / 440.0_f64) as f32));
+        // 1 kHz is 1 ms; 1.5 kHz 0.6667 ms.
+        assert_eq!(tau("1 kHz", false), Some(1.0));
+        assert_eq!(tau("1.5 kHz", false), Some((1000.0 / 1500.0_f64) as f32));
+        // C4 = 261.6256 Hz: 3.822256 ms. Enharmonics name one key: C#4 and Db4 are
+        // 277.1826 Hz, 3.607729 ms; B#3 is C4.
+        let ms = |text| f64::from(tau(text, false).unwrap());
+        assert!((ms("C4") - 3.822_256).abs() < 2e-6);
+        assert!((ms("C#4") - 3.607_729).abs() < 2e-6);
+        assert_eq!(tau("Db4", false), tau("C#4", false));
+        assert_eq!(tau("B#3", false), tau("C4", false));
+        // Eb2 = 77.7817 Hz: 12.856487 ms. A3 +12 cents: 220 * 2^(12/1200) = 221.5302 Hz,
+        // 4.514057 ms.
+        assert!((ms("Eb2") - 12.856_487).abs() < 2e-6);
+        assert!((ms("A3 +12") - 4.514_057).abs() < 2e-6);
+        assert!((ms("A3 +12 ct") - 4.514_057).abs() < 2e-6);
+        assert_eq!(tau("-220 Hz", false), None);
+        assert_eq!(tau("H2", false), None);
     }
 }

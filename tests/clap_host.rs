@@ -23,6 +23,11 @@ fn parameters_are_listed_by_id() {
         ("spread", "Stereo Spread"),
         ("damp", "Damping"),
         ("drive", "Drive"),
+        ("follow", "Key Follow"),
+        ("transpose", "Transpose"),
+        ("fine", "Fine Tune"),
+        ("glide", "Glide"),
+        ("sync", "Sync"),
     ];
     assert_eq!(params.len(), expected.len());
     for (param, (id, name)) in params.iter().zip(expected) {
@@ -49,6 +54,25 @@ fn parameters_are_listed_by_id() {
         (0.0, 1.0, 1.0)
     );
     assert_eq!(plugin.value_text("spread", params[6].default), "0 %");
+    // Key follow and sync are off by default; transpose, fine tune and glide at zero.
+    assert_eq!(plugin.value_text("follow", params[9].default), "Off");
+    assert_eq!(plugin.value_text("transpose", params[10].default), "0 st");
+    assert_eq!(plugin.value_text("fine", params[11].default), "0.0 ct");
+    assert_eq!(plugin.value_text("glide", params[12].default), "0.0 ms");
+    assert_eq!(plugin.value_text("sync", params[13].default), "Off");
+    // The sync values by name, as hosts show and parse them.
+    let eighth_dotted = plugin.parse("sync", "1/8.").unwrap();
+    assert_eq!(plugin.value_text("sync", eighth_dotted), "1/8.");
+    let triplet = plugin.parse("sync", "1/16T").unwrap();
+    assert_eq!(plugin.value_text("sync", triplet), "1/16T");
+    let up_a_fifth = plugin.parse("transpose", "+7 st").unwrap();
+    assert_eq!(plugin.value_text("transpose", up_a_fifth), "+7 st");
+    // A note typed into tau is the delay of its period (alpha is positive by default).
+    let a3 = plugin.parse("tau", "A3").unwrap();
+    assert_eq!(plugin.parse("tau", "220 Hz"), Some(a3));
+    let a3_text = plugin.value_text("tau", a3);
+    assert!(a3_text.starts_with("4.545") && a3_text.ends_with(" ms"), "{a3_text}");
+    assert_eq!(plugin.parse("tau", &a3_text), Some(a3));
     // Typed text comes back as the same value the display shows; version 0.1's texts too.
     let five_ms = plugin.parse("tau", "5 ms").unwrap();
     assert!((five_ms - tau_default).abs() < 1e-6);

@@ -2,7 +2,8 @@
 //! This test fails if one is renamed, removed or reordered, or a default or range moves.
 //! Add new parameters at the end; never change an id, default or range here. (Version 0.2
 //! dropped the notes in brackets from the value text; the values are those of 0.1. Version
-//! 0.2 added damp and drive, both defaulting to 0, the sound of 0.1.)
+//! 0.3 added damp and drive, both defaulting to 0, the sound of 0.1; 0.4 key follow and sync,
+//! both off by default, with transpose, fine tune and glide at 0.)
 
 mod common;
 
@@ -16,7 +17,20 @@ fn ids_defaults_and_ranges_are_frozen() {
     assert_eq!(
         harness.ids(),
         [
-            "mode", "tau", "alpha", "mix", "output", "prime", "spread", "damp", "drive"
+            "mode",
+            "tau",
+            "alpha",
+            "mix",
+            "output",
+            "prime",
+            "spread",
+            "damp",
+            "drive",
+            "follow",
+            "transpose",
+            "fine",
+            "glide",
+            "sync"
         ]
     );
     let cases = [
@@ -40,6 +54,21 @@ fn ids_defaults_and_ranges_are_frozen() {
         ("damp", 1.0, "100 %"),
         ("drive", 0.0, "0 %"),
         ("drive", 1.0, "100 %"),
+        ("follow", 0.0, "Off"),
+        ("follow", 1.0, "On"),
+        ("transpose", -48.0, "-48 st"),
+        ("transpose", 0.0, "0 st"),
+        ("transpose", 48.0, "+48 st"),
+        ("fine", -100.0, "-100.0 ct"),
+        ("fine", 100.0, "100.0 ct"),
+        ("glide", 0.0, "0.0 ms"),
+        ("glide", 2000.0, "2000.0 ms"),
+        ("sync", 0.0, "Off"),
+        ("sync", 1.0, "1/64T"),
+        ("sync", 2.0, "1/64"),
+        ("sync", 3.0, "1/64."),
+        ("sync", 11.0, "1/8"),
+        ("sync", 21.0, "1/1."),
     ];
     for (id, plain, text) in cases {
         assert_eq!(harness.text(id, plain), text, "{id} at {plain}");
@@ -62,4 +91,22 @@ fn fraction_texts_parse_back_to_their_values() {
             assert_eq!(harness.parse(id, &text), Some(value), "{id}: {text}");
         }
     }
+}
+
+/// Every factory preset's text parses through the plugin's own text entry, as the editor
+/// and the command line apply it.
+#[test]
+fn every_preset_text_parses() {
+    let harness = Harness::new(48_000.0, 2, 64);
+    for preset in primecomb::presets::factory_presets() {
+        for (id, text) in preset.settings {
+            assert!(
+                harness.parse(id, text).is_some(),
+                "{}: {id} = {text}",
+                preset.name
+            );
+        }
+    }
+    let eighth_dotted = harness.parse("sync", "1/8.").unwrap();
+    assert_eq!(harness.text("sync", eighth_dotted), "1/8.");
 }

@@ -17,3 +17,4 @@ pub mod safety;
 pub mod saturation;
 pub mod simd;
 pub mod strip;
+pub mod tuning;

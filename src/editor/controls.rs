@@ -11,8 +11,13 @@ use nice_plug_egui::widgets::ParamSlider;
 use super::readouts::ChannelReadout;
 use crate::dsp::comb::MAX_FEEDBACK_ALPHA;
 use crate::monitor::SignalMonitor;
+use crate::music::pitch::cents_between;
+use crate::music::tempo::FALLBACK_BPM;
 use crate::params::{Mode, PrimeCombParams};
 use crate::presets::Preset;
+use crate::primes::snap::mono_delay;
+use crate::primes::table::PrimeSearch;
+use crate::shared::DelaySource;
 
 const SLIDER_WIDTH: f32 = 120.0;
 
@@ -119,7 +124,48 @@ pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSet
                 setter.end_set_parameter(&params.prime_snap);
             }
             ui.end_row();
+            ui.label("Key follow");
+            let mut follow = params.follow.value();
+            if ui.checkbox(&mut follow, "notes set the pitch").changed() {
+                setter.begin_set_parameter(&params.follow);
+                setter.set_parameter(&params.follow, follow);
+                setter.end_set_parameter(&params.follow);
+            }
+            ui.end_row();
+            slider_row(ui, "Transpose", &params.transpose, setter);
+            slider_row(ui, "Fine tune", &params.fine, setter);
+            slider_row(ui, "Glide", &params.glide_ms, setter);
+            slider_row(ui, "Sync", &params.sync, setter);
         });
+}
+
+/// What sets the delay now, in a line: tau, the keyboard or the tempo (and which tempo).
+pub fn delay_source(
+    ui: &mut egui::Ui,
+    params: &PrimeCombParams,
+    source: DelaySource,
+    host_tempo: Option<f32>,
+) {
+    let text = match source {
+        DelaySource::Tau if params.follow.value() => {
+            "Delay: tau, until a note is played (key follow is on)".to_owned()
+        }
+        DelaySource::Tau => "Delay: tau".to_owned(),
+        DelaySource::Keyboard => {
+            "Delay: the last note played, exact (prime snap is skipped while following)".to_owned()
+        }
+        DelaySource::Tempo => {
+            let value = params.sync.value().note_value().map(|v| v.to_string());
+            let value = value.unwrap_or_default();
+            match host_tempo {
+                Some(bpm) => format!("Delay: {value} at the host's {bpm:.2} BPM"),
+                None => {
+                    format!("Delay: {value} at {FALLBACK_BPM:.0} BPM (the host gives no tempo)")
+                }
+            }
+        }
+    };
+    ui.label(text);
 }
 
 /// What the editor says beside alpha where feed-back limits it: the comb runs at 0.999.
@@ -128,7 +174,7 @@ fn alpha_limit_note(mode: Mode, alpha: f32) -> Option<String> {
     (mode == Mode::FeedBack && limited != alpha).then(|| format!("feed-back runs at {limited}"))
 }
 
-fn slider_row(ui: &mut egui::Ui, label: &str, param: &FloatParam, setter: &ParamSetter) {
+fn slider_row(ui: &mut egui::Ui, label: &str, param: &impl Param, setter: &ParamSetter) {
     ui.label(label);
     ui.add(ParamSlider::for_param(param, setter).with_width(SLIDER_WIDTH));
     ui.end_row();
@@ -139,7 +185,7 @@ pub fn help(ui: &mut egui::Ui) {
     for line in [
         "Drag a slider to change it; hold Shift for fine steps.",
         "Double-click (or Ctrl-click) resets to the default.",
-        "Click a value to type one: 5 ms, 240 smp, 50%, -6 dB.",
+        "Click a value to type one: 5 ms, 240 smp, A3, 220 Hz, -6 dB.",
         "The plot: each channel's response (mix and output",
         "included) over the live output spectrum.",
     ] {
@@ -191,10 +237,43 @@ fn meter_bar(ui: &mut egui::Ui, level: f32) {
     ui.label(RichText::new(text).monospace().small());
 }
 
-/// Per channel: delay in samples and ms, prime or not, fundamental and note, decay time.
-pub fn readouts(ui: &mut egui::Ui, readouts: &[ChannelReadout], prime_table_ready: bool) {
+/// How delays are snapped to primes now, and what they would be unsnapped: for the read-outs'
+/// column of what snapping costs in pitch.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapping {
+    pub source: DelaySource,
+    /// Whether prime snap is switched on.
+    pub on: bool,
+    /// Whether the prime table has reached the audio thread (until then nothing snaps).
+    pub table_ready: bool,
+    /// Each channel's delay without snapping, in samples.
+    pub unsnapped: [f32; 2],
+}
+
+impl Snapping {
+    /// What snapping does to the pitch of a channel whose delay is `delay` (snapped or not)
+    /// and would be `unsnapped`, as the read-out says it: the first peak moves by
+    /// `1200 log2(unsnapped / snapped)` cents.
+    fn cost(&self, channel: usize, readout: &ChannelReadout) -> String {
+        let unsnapped = f64::from(self.unsnapped[channel]);
+        if !self.source.snaps() {
+            return "off: exact pitch".to_owned();
+        }
+        let snapped = mono_delay(unsnapped as f32, Some(&PrimeSearch));
+        let cents = |delay: f64| cents_between(delay, unsnapped);
+        match (self.on, self.table_ready) {
+            (true, true) => format!("{:+.0} ct", cents(f64::from(readout.delay_samples))),
+            (true, false) => "table building".to_owned(),
+            (false, _) => format!("off (would be {:+.0} ct)", cents(f64::from(snapped))),
+        }
+    }
+}
+
+/// Per channel: delay in samples and ms, prime or not, fundamental and note, what snapping
+/// costs in pitch, decay time.
+pub fn readouts(ui: &mut egui::Ui, readouts: &[ChannelReadout], snapping: Snapping) {
     egui::Grid::new("readouts")
-        .num_columns(7)
+        .num_columns(8)
         .spacing([18.0, 4.0])
         .striped(true)
         .show(ui, |ui| {
@@ -205,6 +284,7 @@ pub fn readouts(ui: &mut egui::Ui, readouts: &[ChannelReadout], prime_table_read
                 "Prime",
                 "First peak",
                 "Note",
+                "Snap costs",
                 "Decay to -60 dB",
             ] {
                 ui.label(RichText::new(heading).strong());
@@ -215,17 +295,14 @@ pub fn readouts(ui: &mut egui::Ui, readouts: &[ChannelReadout], prime_table_read
             } else {
                 &["Left", "Right"]
             };
-            for (name, readout) in names.iter().zip(readouts) {
+            for (channel, (name, readout)) in names.iter().zip(readouts).enumerate() {
                 ui.label(*name);
                 ui.label(format!("{} smp", format_samples(readout.delay_samples)));
                 ui.label(format!("{:.3} ms", readout.delay_ms));
-                ui.label(match (readout.prime, prime_table_ready) {
-                    (true, true) => "yes",
-                    (true, false) => "yes (table building)",
-                    (false, _) => "no",
-                });
+                ui.label(if readout.prime { "yes" } else { "no" });
                 ui.label(format!("{:.2} Hz", readout.first_peak_hz));
                 ui.label(readout.note.to_string());
+                ui.label(snapping.cost(channel, readout));
                 ui.label(match readout.decay {
                     Some(decay) => format!(
                         "{} (peak), {} at {:.1} kHz",

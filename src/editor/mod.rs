@@ -27,9 +27,10 @@ use nice_plug_egui::{
 
 use crate::dsp::comb::CombCoefficients;
 use crate::monitor::SignalMonitor;
-use crate::params::PrimeCombParams;
+use crate::params::{PrimeCombParams, tau_samples};
 use crate::presets::{Preset, factory_presets};
-use crate::shared::SharedState;
+use crate::primes::snap::channel_delays;
+use crate::shared::{DelaySource, SharedState};
 use readouts::ChannelReadout;
 use response_curve::{PlotCurves, PlotRequest, ResponseWorker};
 use spectrum::SpectrumAnalyzer;
@@ -99,10 +100,23 @@ fn window_slot_id() -> egui::Id {
 }
 
 impl EditorApp {
+    /// The delay asked for, before spread and snapping, and what asks for it: the audio
+    /// thread's, while the keyboard or the tempo sets it; tau otherwise.
+    fn asked_delay(&self, sample_rate: f32) -> (f32, DelaySource) {
+        match self.shared.asked_delay() {
+            Some((delay, source)) if source != DelaySource::Tau => (delay, source),
+            _ => (
+                tau_samples(self.params.tau_ms.value(), sample_rate),
+                DelaySource::Tau,
+            ),
+        }
+    }
+
     /// Each channel's filter as the audio thread runs it now.
     fn channel_filters(&self, sample_rate: f32) -> Vec<CombCoefficients> {
         let channels = self.shared.channels().clamp(1, 2);
-        let delays = self.params.channel_delays(sample_rate, channels);
+        let (delay, source) = self.asked_delay(sample_rate);
+        let delays = self.params.channel_delays(delay, source, channels);
         let mode = self.params.mode.value().into();
         let (alpha, damp, drive) = (
             self.params.alpha.value(),
@@ -194,7 +208,16 @@ impl NiceEguiApp for EditorApp {
             });
         egui::Panel::bottom("readouts").show(ui, |ui| {
             let table_ready = self.shared.prime_table_ready() || !self.params.prime_snap.value();
-            controls::readouts(ui, &readouts, table_ready);
+            let (delay, source) = self.asked_delay(sample_rate);
+            let unsnapped = channel_delays(delay, self.params.spread.value(), readouts.len(), None);
+            let snapping = controls::Snapping {
+                source,
+                on: self.params.prime_snap.value(),
+                table_ready,
+                unsnapped,
+            };
+            controls::delay_source(ui, &self.params, source, self.shared.host_tempo());
+            controls::readouts(ui, &readouts, snapping);
         });
         egui::CentralPanel::default().show(ui, |ui| {
             plot::draw(

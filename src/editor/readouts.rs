@@ -1,9 +1,8 @@
 //! The numbers the editor shows beside the plot, worked out from a channel's filter: where the
 //! first resonance sits and which note that is, and how long a feed-back echo takes to die.
 
-use std::fmt;
-
 use crate::dsp::comb::{CombCoefficients, CombMode};
+use crate::music::pitch::Note;
 use crate::primes::is_prime;
 
 /// What the editor shows for one channel.
@@ -77,65 +76,12 @@ pub fn decay(coefficients: CombCoefficients, sample_rate: f32) -> Option<Decay> 
     })
 }
 
-/// The equal-tempered note nearest a frequency (A4 = 440 Hz), and how far off it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Note {
-    /// MIDI note number: 69 is A4, 60 is C4.
-    pub midi: i32,
-    /// How far the frequency is above (+) or below (-) the note, -50 to 50 cents.
-    pub cents: i32,
-}
-
-const NOTE_NAMES: [&str; 12] = [
-    "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B",
-];
-
-impl Note {
-    pub fn nearest(hz: f32) -> Self {
-        let midi = 69.0 + 12.0 * (f64::from(hz) / 440.0).log2();
-        let nearest = midi.round();
-        Self {
-            midi: nearest as i32,
-            cents: ((midi - nearest) * 100.0).round() as i32,
-        }
-    }
-}
-
-impl fmt::Display for Note {
-    /// `A4`, `C#2 +12 ct`, `G3 -5 ct`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = NOTE_NAMES[self.midi.rem_euclid(12) as usize];
-        let octave = self.midi.div_euclid(12) - 1;
-        write!(f, "{name}{octave}")?;
-        if self.cents != 0 {
-            write!(f, " {:+} ct", self.cents)?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn comb(mode: CombMode, delay_samples: f32, alpha: f32) -> CombCoefficients {
         CombCoefficients::plain(mode, delay_samples, alpha)
-    }
-
-    #[test]
-    fn notes_by_hand() {
-        assert_eq!(Note::nearest(440.0).to_string(), "A4");
-        assert_eq!(Note::nearest(261.6256).to_string(), "C4");
-        assert_eq!(Note::nearest(27.5).to_string(), "A0");
-        assert_eq!(Note::nearest(16.3516).to_string(), "C0");
-        assert_eq!(Note::nearest(8.1758).to_string(), "C-1");
-        // 445 Hz: 1200 * log2(445/440) = 19.6 cents sharp of A4.
-        assert_eq!(Note::nearest(445.0).to_string(), "A4 +20 ct");
-        // 48000 / 239 = 200.837 Hz: G3 is 195.998 Hz, 1200 * log2(200.837/195.998) = 42.2.
-        assert_eq!(Note::nearest(48_000.0 / 239.0).to_string(), "G3 +42 ct");
-        // 48000 / 109 = 440.367 Hz, just sharp of A4; halve it and it is A3, as sharp.
-        assert_eq!(Note::nearest(48_000.0 / 109.0).to_string(), "A4 +1 ct");
-        assert_eq!(Note::nearest(24_000.0 / 109.0).to_string(), "A3 +1 ct");
     }
 
     /// At 48 kHz, 109 samples: peaks at 440.37 Hz; a negative alpha puts the first at half

@@ -3,6 +3,7 @@
 //! the CLAP ABI as a DAW would.
 
 use std::ffi::CString;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,8 +17,10 @@ use clack_extensions::gui::{
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::remote_controls::{PluginRemoteControls, RemoteControlsPageBuffer};
 use clack_extensions::state::PluginState;
-use clack_host::events::event_types::ParamValueEvent;
+use clack_host::events::event_types::{ParamValueEvent, TransportEvent, TransportFlags};
+use clack_host::events::{EventFlags, EventHeader};
 use clack_host::prelude::*;
+use clack_host::utils::{BeatTime, SecondsTime};
 
 use super::extras;
 
@@ -452,7 +455,16 @@ impl LoadedPlugin {
         input: &[Vec<f32>],
         resets: &[usize],
     ) -> Vec<Vec<f32>> {
-        self.run(sample_rate, max_block, input, |_| Vec::new(), resets)
+        let no_events = |_: Range<usize>, _: &mut EventBuffer| {};
+        self.run(
+            sample_rate,
+            max_block,
+            input,
+            |_| Vec::new(),
+            resets,
+            no_events,
+            |_| None,
+        )
     }
 
     /// As [`process`](Self::process), with automation: `automation(block_index)` lists the
@@ -464,9 +476,42 @@ impl LoadedPlugin {
         input: &[Vec<f32>],
         automation: impl Fn(usize) -> Vec<(u32, &'static str, f64)>,
     ) -> Vec<Vec<f32>> {
-        self.run(sample_rate, block, input, automation, &[])
+        let no_events = |_: Range<usize>, _: &mut EventBuffer| {};
+        self.run(
+            sample_rate,
+            block,
+            input,
+            automation,
+            &[],
+            no_events,
+            |_| None,
+        )
     }
 
+    /// As [`process`](Self::process), as a playing DAW does: `events(samples, buffer)` adds
+    /// the note and MIDI events of the block covering `samples` (times within the block),
+    /// and the transport of the block starting at sample `n` reports `tempo(n)` (None: no
+    /// tempo).
+    pub fn process_playing(
+        &mut self,
+        sample_rate: f64,
+        block: usize,
+        input: &[Vec<f32>],
+        events: impl Fn(Range<usize>, &mut EventBuffer),
+        tempo: impl Fn(usize) -> Option<f64>,
+    ) -> Vec<Vec<f32>> {
+        self.run(
+            sample_rate,
+            block,
+            input,
+            |_| Vec::new(),
+            &[],
+            events,
+            tempo,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &mut self,
         sample_rate: f64,
@@ -474,6 +519,8 @@ impl LoadedPlugin {
         input: &[Vec<f32>],
         automation: impl Fn(usize) -> Vec<(u32, &'static str, f64)>,
         resets: &[usize],
+        note_events: impl Fn(Range<usize>, &mut EventBuffer),
+        tempo: impl Fn(usize) -> Option<f64>,
     ) -> Vec<Vec<f32>> {
         // With resets asked for, block sizes cycle through 1..=block; otherwise all are `block`.
         let varying = !resets.is_empty();
@@ -510,6 +557,8 @@ impl LoadedPlugin {
                 block
             };
             let end = (start + size).min(input[0].len());
+            note_events(start..end, &mut events);
+            let transport = tempo(start).map(|bpm| transport_at(bpm, start as f64 / sample_rate));
             let mut input_blocks: Vec<Vec<f32>> =
                 input.iter().map(|c| c[start..end].to_vec()).collect();
             let input_audio = input_ports.with_input_buffers([AudioPortBuffer {
@@ -531,7 +580,7 @@ impl LoadedPlugin {
                     &events.as_input(),
                     &mut output_events.as_output(),
                     Some(start as u64),
-                    None,
+                    transport.as_ref(),
                 )
                 .expect("the plugin processes");
             start = end;
@@ -539,5 +588,29 @@ impl LoadedPlugin {
         let processor = processor.stop_processing();
         self.instance.deactivate(processor);
         output
+    }
+}
+
+/// A playing transport at `bpm`, `seconds` into the song.
+fn transport_at(bpm: f64, seconds: f64) -> TransportEvent {
+    TransportEvent {
+        header: EventHeader::new_core(0, EventFlags::empty()),
+        flags: TransportFlags::HAS_TEMPO
+            | TransportFlags::HAS_BEATS_TIMELINE
+            | TransportFlags::HAS_SECONDS_TIMELINE
+            | TransportFlags::HAS_TIME_SIGNATURE
+            | TransportFlags::IS_PLAYING,
+        song_pos_beats: BeatTime::from_float(seconds * bpm / 60.0),
+        song_pos_seconds: SecondsTime::from_float(seconds),
+        tempo: bpm,
+        tempo_inc: 0.0,
+        loop_start_beats: BeatTime::from_int(0),
+        loop_end_beats: BeatTime::from_int(0),
+        loop_start_seconds: SecondsTime::from_int(0),
+        loop_end_seconds: SecondsTime::from_int(0),
+        bar_start: BeatTime::from_int(0),
+        bar_number: 0,
+        time_signature_numerator: 4,
+        time_signature_denominator: 4,
     }
 }

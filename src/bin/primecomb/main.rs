@@ -22,6 +22,8 @@ use rayon::prelude::*;
 use nice_plug::wrapper::standalone::nice_export_standalone_with_args;
 #[cfg(feature = "standalone")]
 use primecomb::PrimeComb;
+use primecomb::music::pitch::parse_note;
+use primecomb::music::tempo::NoteValue;
 use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS};
 use primecomb::presets;
 use primecomb::primes::{prime_sums_below, sum_primes_below};
@@ -76,9 +78,13 @@ struct RenderArgs {
     /// ff (feed-forward) or fb (feed-back).
     #[arg(long, value_enum)]
     mode: Option<ModeArg>,
-    /// The delay: 5ms, 0.5s, 240smp (samples) or 200Hz (the comb's fundamental).
+    /// The delay: 5ms, 0.5s, 240smp (samples); a pitch for the comb's first peak, 200Hz or
+    /// a note (A3, C#4, Eb2+12); or a note value of the tempo, 1/8, 1/8. (dotted), 1/8T.
     #[arg(long, allow_hyphen_values = true)]
     tau: Option<String>,
+    /// The tempo for a tau in note values, in BPM (without it: 120).
+    #[arg(long)]
+    bpm: Option<f64>,
     /// Gain of the delayed path, -1 to 1 (feed-back limits it to 0.999).
     #[arg(long, allow_negative_numbers = true)]
     alpha: Option<f32>,
@@ -311,6 +317,7 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
     }
     let mut values = Vec::new();
     let mut tau_samples = None;
+    let mut pitch = None;
     if let Some(mode) = args.mode {
         values.push((
             "mode",
@@ -323,6 +330,8 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
     }
     if let Some(tau) = &args.tau {
         match parse_tau(tau)? {
+            Tau::NoteValue(value) => texts.push(("sync".to_owned(), value.to_string())),
+            Tau::Pitch(text) => pitch = Some(text),
             Tau::Ms(ms) => values.push(("tau", check_range("tau", ms, TAU_MIN_MS, TAU_MAX_MS)?)),
             Tau::Samples(samples) if samples >= 1.0 => tau_samples = Some(samples),
             Tau::Samples(samples) => {
@@ -357,10 +366,18 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
             values.push((id, check_range(id, parse_fraction(text)?, 0.0, 1.0)?));
         }
     }
+    let bpm = match args.bpm {
+        Some(bpm) if !(bpm.is_finite() && (1.0..=999.0).contains(&bpm)) => {
+            return Err(format!("bpm {bpm} is out of range (1 to 999)"));
+        }
+        bpm => bpm,
+    };
     Ok(RenderSettings {
         texts,
         values,
         tau_samples,
+        pitch,
+        bpm,
         tail: !args.no_tail,
         max_tail_seconds: args.max_tail,
     })
@@ -369,18 +386,29 @@ fn settings(args: &RenderArgs) -> Result<RenderSettings, String> {
 enum Tau {
     Ms(f32),
     Samples(f32),
+    /// A frequency or a note, for the plugin's own text entry to read once alpha is set
+    /// (its sign decides the delay).
+    Pitch(String),
+    NoteValue(NoteValue),
 }
 
-/// `5ms`, `5 ms`, `5` (ms), `0.5s`, `240smp`, `240 samples`, `200Hz`.
+/// `5ms`, `5 ms`, `5` (ms), `0.5s`, `240smp`, `240 samples`; `200Hz`, `A3`, `C#4 +12`;
+/// `1/8`, `1/8.`, `1/8T`.
 fn parse_tau(text: &str) -> Result<Tau, String> {
     let lower = text.to_ascii_lowercase();
-    let bad = || format!("tau '{text}' is not a delay (try 5ms, 240smp or 200Hz)");
+    let bad = || format!("tau '{text}' is not a delay (try 5ms, 240smp, 200Hz, A3 or 1/8)");
+    if let Some(value) = NoteValue::parse(text) {
+        return Ok(Tau::NoteValue(value));
+    }
+    if parse_note(text).is_some() {
+        return Ok(Tau::Pitch(text.to_owned()));
+    }
     let (value, unit) = split_number(&lower).ok_or_else(bad)?;
     Ok(match unit {
         "" | "ms" => Tau::Ms(value),
         "s" => Tau::Ms(value * 1000.0),
         "smp" | "samples" | "sample" => Tau::Samples(value),
-        "hz" if value > 0.0 => Tau::Ms(1000.0 / value),
+        "hz" | "khz" if value > 0.0 => Tau::Pitch(text.to_owned()),
         _ => return Err(bad()),
     })
 }

@@ -4,6 +4,7 @@
 use nice_plug::prelude::ProcessStatus;
 use primecomb::PrimeComb;
 use primecomb::offline_host::OfflineHost;
+use primecomb::params::{TAU_MAX_MS, TAU_MIN_MS};
 
 use crate::wav::Audio;
 
@@ -19,6 +20,11 @@ pub struct RenderSettings {
     pub values: Vec<(&'static str, f32)>,
     /// A tau given in samples, which needs the file's sample rate.
     pub tau_samples: Option<f32>,
+    /// A tau given as a pitch (`200Hz`, `A3`), read by the plugin's text entry after the
+    /// other values (alpha's sign decides the delay).
+    pub pitch: Option<String>,
+    /// The tempo the host reports, in BPM (None: the host gives none).
+    pub bpm: Option<f64>,
     /// Whether to append the filter's tail after the input ends.
     pub tail: bool,
     /// The longest tail appended, in seconds.
@@ -46,6 +52,16 @@ pub fn render(
     if let Some(samples) = settings.tau_samples {
         host.set_now("tau", samples * 1000.0 / input.sample_rate as f32);
     }
+    if let Some(pitch) = &settings.pitch {
+        let ms = host
+            .parse("tau", pitch)
+            .filter(|ms| (TAU_MIN_MS..=TAU_MAX_MS).contains(ms))
+            .ok_or_else(|| {
+                format!("tau '{pitch}' is out of range ({TAU_MIN_MS} to {TAU_MAX_MS} ms)")
+            })?;
+        host.set_now("tau", ms);
+    }
+    host.set_tempo(settings.bpm);
     host.plugin_reset();
 
     let mut output = input.channels.clone();
