@@ -571,7 +571,7 @@ impl ClapPlugin for PrimeComb {
     ];
 
     /// Pages of a control surface's eight knobs: first what a user turns while the music
-    /// plays, then the delays and switches.
+    /// plays, then the delays and switches, then tuning by the keyboard and the tempo.
     fn remote_controls(&self, context: &mut impl RemoteControlsContext) {
         let params = &self.params;
         context.add_section("PrimeComb", |section| {
@@ -590,6 +590,16 @@ impl ClapPlugin for PrimeComb {
                 page.add_param(&params.spread);
                 page.add_param(&params.prime_snap);
                 page.add_param(&params.mode);
+            });
+            section.add_page("Pitch", |page| {
+                page.add_param(&params.follow);
+                page.add_param(&params.transpose);
+                page.add_param(&params.fine);
+                page.add_param(&params.glide_ms);
+                page.add_param(&params.sync);
+                page.add_param(&params.tau_ms);
+                page.add_param(&params.alpha);
+                page.add_param(&params.damp);
             });
         });
     }

@@ -71,7 +71,10 @@ fn parameters_are_listed_by_id() {
     let a3 = plugin.parse("tau", "A3").unwrap();
     assert_eq!(plugin.parse("tau", "220 Hz"), Some(a3));
     let a3_text = plugin.value_text("tau", a3);
-    assert!(a3_text.starts_with("4.545") && a3_text.ends_with(" ms"), "{a3_text}");
+    assert!(
+        a3_text.starts_with("4.545") && a3_text.ends_with(" ms"),
+        "{a3_text}"
+    );
     assert_eq!(plugin.parse("tau", &a3_text), Some(a3));
     // Typed text comes back as the same value the display shows; version 0.1's texts too.
     let five_ms = plugin.parse("tau", "5 ms").unwrap();
@@ -351,6 +354,19 @@ fn remote_controls_put_the_main_controls_on_the_first_page() {
             ]),
         ),
         ("Delays", slots(&["tau", "spread", "prime", "mode"])),
+        (
+            "Pitch",
+            slots(&[
+                "follow",
+                "transpose",
+                "fine",
+                "glide",
+                "sync",
+                "tau",
+                "alpha",
+                "damp",
+            ]),
+        ),
     ];
     assert_eq!(pages.len(), want.len());
     for ((section, name, params), (want_name, want_slots)) in pages.iter().zip(want) {

@@ -379,3 +379,54 @@ fn damp_and_drive_from_the_command_line() {
     assert!(driven[1..].iter().all(|v| v.abs() <= 0.125));
     assert!(driven[240] > 0.1);
 }
+
+/// The centre of the echo of an impulse at sample 0 (its first moment, exact for the comb's
+/// interpolation), in samples.
+fn echo_centre(output: &[f32]) -> f64 {
+    let (moment, weight) = output[1..]
+        .iter()
+        .enumerate()
+        .fold((0.0, 0.0), |(m, w), (n, &v)| {
+            (m + (n + 1) as f64 * f64::from(v), w + f64::from(v))
+        });
+    moment / weight
+}
+
+/// `--tau` by note and by note value (feed-forward, alpha ±0.5, 48 kHz): A4 is a delay of
+/// 48000 / 440 = 109.09 samples, half of it with alpha negative; `1/8.` at 100 BPM is 0.45 s,
+/// 21600 samples, and `1/8` without `--bpm` is 120 BPM's 12000. Bad notes and tempos fail.
+#[test]
+fn tau_by_note_and_note_value_from_the_command_line() {
+    let dir = folder("cli-music");
+    let input = dir.join("in.wav");
+    write_wav(&input, spec(1, 32, SampleFormat::Float), &[impulse(24_000)]);
+    let out = dir.join("out.wav");
+    let render = |alpha: &str, extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            input.to_str().unwrap(),
+            out.to_str().unwrap(),
+            "--mode",
+            "ff",
+            "--alpha",
+            alpha,
+            "--prime",
+            "off",
+            "--no-tail",
+        ];
+        args.extend_from_slice(extra);
+        render_ok(&args);
+        echo_centre(&read_wav(&out).1.remove(0))
+    };
+    let a4 = 48_000.0 / 440.0;
+    assert!((render("0.5", &["--tau", "A4"]) - a4).abs() < 1e-3);
+    assert!((render("-0.5", &["--tau", "A4"]) - a4 / 2.0).abs() < 1e-3);
+    assert!((render("0.5", &["--tau", "440Hz"]) - a4).abs() < 1e-3);
+    assert!((render("0.5", &["--tau", "1/8.", "--bpm", "100"]) - 21_600.0).abs() < 1e-3);
+    assert!((render("0.5", &["--tau", "1/8"]) - 12_000.0).abs() < 1e-3);
+    for bad in [&["--tau", "H4"][..], &["--tau", "1/8", "--bpm", "0"]] {
+        let mut args = vec!["render", input.to_str().unwrap(), out.to_str().unwrap()];
+        args.extend_from_slice(bad);
+        assert!(!primecomb(&args).status.success(), "{bad:?}");
+    }
+}
