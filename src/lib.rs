@@ -46,8 +46,9 @@ use monitor::SignalMonitor;
 use music::pitch::key_to_hz;
 use music::tempo::FALLBACK_BPM;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
-use params::{PrimeCombParams, SMOOTHING_MS, max_channel_delay_ms, tau_samples};
+use params::{PrimeCombParams, SMOOTHING_MS, TAU_MAX_MS, max_channel_delay_ms, tau_samples};
 use primes::pool::TableReceiver;
+use primes::snap::MAX_SPREAD_RATIO;
 use primes::snap::channel_delays;
 use primes::table::PrimeLookup;
 use shared::{DelaySource, SharedState};
@@ -503,6 +504,10 @@ impl Plugin for PrimeComb {
         self.shared.set_channels(channel_count);
         // Prime snapping may round the longest delay up to the next prime: a few samples.
         let max_delay = tau_samples(max_channel_delay_ms(), self.sample_rate).ceil() as usize + 512;
+        // Rings as long as tau's range needs from the start; longer delays grow them.
+        let tau_range_samples = tau_samples(TAU_MAX_MS * (1.0 + MAX_SPREAD_RATIO), self.sample_rate)
+            .ceil() as usize
+            + 512;
         self.tables.request(self.sample_rate, TABLE_BUILD_PATIENCE);
         self.targets = (None, [0.0; 2]);
         self.tail = None;
@@ -513,6 +518,7 @@ impl Plugin for PrimeComb {
         self.strips = (0..channel_count)
             .map(|_| {
                 let mut comb = CombChannel::new(max_delay, coefficients);
+                comb.reserve(tau_range_samples);
                 comb.set_fade_samples(fade_samples);
                 ChannelStrip::new(comb, max_block)
             })

@@ -81,34 +81,24 @@ fn parse(text: &'static str) -> Vec<(&'static str, &'static str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::sync::Arc;
 
-    /// Every preset sets every parameter, and the lookup finds them by name.
+    use nice_plug::prelude::Params;
+
+    use super::*;
+    use crate::params::PrimeCombParams;
+    use crate::shared::SharedState;
+
+    /// Every preset sets every parameter, in the parameters' order, and the lookup finds
+    /// them by name.
     #[test]
     fn presets_are_complete() {
+        let shared = Arc::new(SharedState::new(Arc::default()));
+        let params = PrimeCombParams::new(shared);
+        let every_id: Vec<String> = params.param_map().into_iter().map(|(id, ..)| id).collect();
         for preset in factory_presets() {
             let ids: Vec<&str> = preset.settings.iter().map(|&(id, _)| id).collect();
-            assert_eq!(
-                ids,
-                [
-                    "mode",
-                    "tau",
-                    "alpha",
-                    "mix",
-                    "output",
-                    "prime",
-                    "spread",
-                    "damp",
-                    "drive",
-                    "follow",
-                    "transpose",
-                    "fine",
-                    "glide",
-                    "sync"
-                ],
-                "{}",
-                preset.name
-            );
+            assert_eq!(ids, every_id, "{}", preset.name);
         }
         assert_eq!(find("dub-echo").unwrap().settings[1], ("tau", "375 ms"));
         assert!(find("nothing").is_none());

@@ -364,3 +364,41 @@ fn gliding_alpha_and_crossfades_in(
         );
     }
 }
+
+/// A comb whose rings grow while it runs (a target longer than they were, as a low note or
+/// a whole bar asks for) keeps the past they held: from 300 samples (a 1024-slot ring) to
+/// 900 (2048 slots), it plays the same samples, to the bit, as one whose rings were long
+/// from the start, feed-back and feed-forward. Past more than the ring held reads as silence
+/// (as after a mode switch): jumping on to 20 000.5 samples, feed-forward is the same again
+/// once the new delay has been filled.
+#[test]
+fn growing_the_rings_keeps_the_past_they_held() {
+    let input = quiet_noise(60_000, 21);
+    for feedback in [true, false] {
+        let start = CombCoefficients::plain(mode(feedback), 300.0, 0.8);
+        let run = |comb: &mut CombChannel| {
+            comb.set_fade_samples(480);
+            let mut output = input.clone();
+            for (index, block) in output.chunks_mut(512).enumerate() {
+                match index {
+                    20 => comb.set_target(mode(feedback), 900.0),
+                    40 => comb.set_target(mode(feedback), 20_000.5),
+                    _ => {}
+                }
+                comb.process_on(VectorUnit::best(), block, CombControls::alpha(0.8));
+            }
+            output
+        };
+        let mut growing = CombChannel::new(48_000, start);
+        let mut grown = CombChannel::new(48_000, start);
+        grown.reserve(48_000);
+        let (growing, grown) = (run(&mut growing), run(&mut grown));
+        let jump = 40 * 512;
+        assert!(growing[..jump] == grown[..jump], "feedback {feedback}");
+        if !feedback {
+            let filled = jump + 20_002 + 480;
+            assert!(growing[filled..] == grown[filled..]);
+            assert!(growing[jump..filled] != grown[jump..filled]);
+        }
+    }
+}

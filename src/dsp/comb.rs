@@ -309,7 +309,7 @@ impl CombChannel {
     fn with_tap(max_delay_samples: usize, mode: CombMode, tap: Tap) -> Self {
         let input_history = DelayLine::new(max_delay_samples);
         let voicing = Voicing { mode, tap };
-        Self {
+        let mut comb = Self {
             output_history: DelayLine::new(max_delay_samples),
             input_history,
             current: voicing,
@@ -318,7 +318,19 @@ impl CombChannel {
             fade_samples: 1,
             spelled: SpelledControls::new(),
             scratch: Scratch::new(),
-        }
+        };
+        comb.reserve(tap.delay_samples().ceil() as usize);
+        comb
+    }
+
+    /// Makes both histories' rings long enough for delays up to `delay_samples` now (see
+    /// [`DelayLine::reserve`]); a longer target does it when set. The plugin reserves tau's
+    /// range at activation, so that only a longer delay (a low note, a whole bar) grows the
+    /// rings while processing, once. Does not allocate.
+    pub fn reserve(&mut self, delay_samples: usize) {
+        // Both lines are written in step and grow in step: one's ring layout is the other's.
+        self.input_history.reserve(delay_samples);
+        self.output_history.reserve(delay_samples);
     }
 
     /// Sets how long delay and mode changes take to crossfade, in samples (1 to `i32::MAX`,
@@ -332,9 +344,11 @@ impl CombChannel {
     /// the line was sized for.
     pub fn set_target(&mut self, mode: CombMode, delay_samples: f32) {
         let longest = self.input_history.max_delay_samples() as f32;
+        let delay_samples = delay_samples.min(longest);
+        self.reserve(delay_samples.ceil() as usize);
         self.target = Voicing {
             mode,
-            tap: Tap::new(delay_samples.min(longest)),
+            tap: Tap::new(delay_samples),
         };
     }
 

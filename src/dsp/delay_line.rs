@@ -154,6 +154,11 @@ impl Reading {
 /// the piece still has to read.
 pub const MAX_PIECE: usize = 512;
 
+/// The ring that reads `delay_samples` back with room for a piece and the guard.
+fn ring_len(delay_samples: usize) -> usize {
+    (delay_samples + MAX_PIECE + GUARD).next_power_of_two()
+}
+
 /// Slots past the end of the ring that mirror its first slots, so that every read window
 /// (a piece plus the few samples an interpolator and the damping filter reach beyond it) is
 /// one contiguous slice, wherever it starts.
@@ -161,12 +166,18 @@ const GUARD: usize = 8;
 
 /// A power-of-two ring buffer: indices wrap with a mask instead of a division.
 ///
+/// Its memory is allocated once, for the longest delay it will ever need, but the ring uses
+/// only as much of it as the longest delay asked for so far ([`reserve`](Self::reserve)
+/// doubles it, keeping its past): a short comb then cycles through a ring that stays in the
+/// cache, rather than through seconds of memory.
+///
 /// A line can also be moved along without being written ([`skip`](Self::skip)), when nothing
 /// reads it for a while; it then remembers how much of its past is still the signal, and
 /// [`reach_back`](Self::reach_back) makes the rest silence before it is read again.
 #[derive(Debug, Clone, Default)]
 pub struct DelayLine {
-    /// Past samples: the ring, then [`GUARD`] slots mirroring its start.
+    /// Past samples: the ring, then [`GUARD`] slots mirroring its start, within room for the
+    /// longest ring and its guard.
     buffer: Vec<f32>,
     /// The ring's length, a power of two.
     len: usize,
@@ -181,19 +192,37 @@ impl DelayLine {
     /// A zeroed line that can be read up to `max_delay_samples` back (plus what
     /// interpolation and damping reach). Allocates: call it outside the audio thread.
     pub fn new(max_delay_samples: usize) -> Self {
-        let len = (max_delay_samples + MAX_PIECE + GUARD).next_power_of_two();
+        let longest = ring_len(max_delay_samples);
+        let len = ring_len(0);
         Self {
-            buffer: vec![0.0; len + GUARD],
-            len,
+            buffer: vec![0.0; longest + GUARD],
+            len: len.min(longest),
             write: 0,
-            filled: len,
+            filled: len.min(longest),
         }
     }
 
     /// The longest delay, in whole samples, that can be read with any interpolation and
     /// damping.
     pub fn max_delay_samples(&self) -> usize {
-        self.len - MAX_PIECE - GUARD
+        self.buffer.len() - GUARD - MAX_PIECE - GUARD
+    }
+
+    /// Makes the ring long enough to read `delay_samples` back (at most
+    /// [`max_delay_samples`](Self::max_delay_samples)), keeping every sample at its age:
+    /// each doubling moves the slots from the write index to the ring's end to the end of
+    /// the doubled ring. The slots between are older than the ring reached, so stale (see
+    /// [`reach_back`](Self::reach_back)): a delay longer than the ring was hears silence for
+    /// the part of its past the ring did not hold. Does not allocate; copies up to half the
+    /// new ring.
+    pub fn reserve(&mut self, delay_samples: usize) {
+        let wanted = ring_len(delay_samples.min(self.max_delay_samples()));
+        while self.len < wanted {
+            let old = self.len;
+            self.buffer.copy_within(self.write..old, self.write + old);
+            self.len = 2 * old;
+            self.buffer.copy_within(..GUARD, self.len);
+        }
     }
 
     /// Forgets the past: every delayed read returns zero until new samples are written.
@@ -373,6 +402,37 @@ mod tests {
     }
 
     /// `clear` forgets everything.
+    #[test]
+    fn reserving_keeps_the_past() {
+        let mut line = DelayLine::new(100_000);
+        assert_eq!(line.len, 1024);
+        // 1500 samples in: the write index is 476, so the ring holds 1024 back.
+        push_all(&mut line, (0..1500).map(|n| n as f32));
+        line.reserve(3000);
+        assert_eq!(line.len, 4096);
+        for back in [1, 2, 476, 477, 1000, 1024] {
+            let want = (1500 - back) as f32;
+            assert_eq!(line.window(back, 1), [want], "{back} back");
+        }
+        // Reads older than the ring reached are stale until reached back to.
+        assert_eq!(line.filled, 1024);
+        line.reach_back(1500);
+        assert_eq!(line.window(1500, 1), [0.0]);
+        assert_eq!(line.window(1024, 1), [476.0]);
+        // Writing on, every window across the new ring's end is exact.
+        push_all(&mut line, (1500..10_000).map(|n| n as f32));
+        for back in [1, 100, 3000, 4096 - MAX_PIECE - GUARD] {
+            let len = back.min(8);
+            let window = line.window(back, len).to_vec();
+            let want: Vec<f32> = (0..len).map(|k| (10_000 - back + k) as f32).collect();
+            assert_eq!(window, want, "{back} back");
+        }
+        // Never past the memory it has.
+        line.reserve(usize::MAX / 4);
+        assert_eq!(line.max_delay_samples(), 131_072 - MAX_PIECE - GUARD);
+        assert_eq!(line.len, 131_072);
+    }
+
     #[test]
     fn clear_zeroes_the_past() {
         let mut line = DelayLine::new(64);

@@ -116,22 +116,20 @@ pub fn parameters(ui: &mut egui::Ui, params: &PrimeCombParams, setter: &ParamSet
             slider_row(ui, "Mix", &params.mix, setter);
             slider_row(ui, "Output", &params.output_db, setter);
             slider_row(ui, "Spread", &params.spread, setter);
-            ui.label("Prime snap");
-            let mut snap = params.prime_snap.value();
-            if ui.checkbox(&mut snap, "delays snap to primes").changed() {
-                setter.begin_set_parameter(&params.prime_snap);
-                setter.set_parameter(&params.prime_snap, snap);
-                setter.end_set_parameter(&params.prime_snap);
-            }
-            ui.end_row();
-            ui.label("Key follow");
-            let mut follow = params.follow.value();
-            if ui.checkbox(&mut follow, "notes set the pitch").changed() {
-                setter.begin_set_parameter(&params.follow);
-                setter.set_parameter(&params.follow, follow);
-                setter.end_set_parameter(&params.follow);
-            }
-            ui.end_row();
+            switch_row(
+                ui,
+                "Prime snap",
+                "delays snap to primes",
+                &params.prime_snap,
+                setter,
+            );
+            switch_row(
+                ui,
+                "Key follow",
+                "notes set the pitch",
+                &params.follow,
+                setter,
+            );
             slider_row(ui, "Transpose", &params.transpose, setter);
             slider_row(ui, "Fine tune", &params.fine, setter);
             slider_row(ui, "Glide", &params.glide_ms, setter);
@@ -172,6 +170,18 @@ pub fn delay_source(
 fn alpha_limit_note(mode: Mode, alpha: f32) -> Option<String> {
     let limited = alpha.clamp(-MAX_FEEDBACK_ALPHA, MAX_FEEDBACK_ALPHA);
     (mode == Mode::FeedBack && limited != alpha).then(|| format!("feed-back runs at {limited}"))
+}
+
+/// A labelled checkbox for a switch, sending a host gesture when clicked.
+fn switch_row(ui: &mut egui::Ui, label: &str, text: &str, param: &BoolParam, setter: &ParamSetter) {
+    ui.label(label);
+    let mut on = param.value();
+    if ui.checkbox(&mut on, text).changed() {
+        setter.begin_set_parameter(param);
+        setter.set_parameter(param, on);
+        setter.end_set_parameter(param);
+    }
+    ui.end_row();
 }
 
 fn slider_row(ui: &mut egui::Ui, label: &str, param: &impl Param, setter: &ParamSetter) {
