@@ -346,6 +346,7 @@ fn format_samples(delay: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::TempoSync;
     use crate::presets::find;
     use crate::shared::SharedState;
     use nice_plug::context::PluginApi;
@@ -436,6 +437,11 @@ mod tests {
             ("spread", params.spread.preview_normalized(0.0)),
             ("damp", params.damp.preview_normalized(0.0)),
             ("drive", params.drive.preview_normalized(0.0)),
+            ("follow", params.follow.preview_normalized(false)),
+            ("transpose", params.transpose.preview_normalized(0)),
+            ("fine", params.fine.preview_normalized(0.0)),
+            ("glide", params.glide_ms.preview_normalized(0.0)),
+            ("sync", params.sync.preview_normalized(TempoSync::Off)),
         ];
         let gestures = host.gestures.lock().unwrap();
         assert_eq!(gestures.len(), 3 * expected.len(), "{gestures:?}");
