@@ -42,8 +42,11 @@ use widestring::U16CStr;
 
 use super::inner::{ProcessEvent, WrapperInner};
 use super::note_expressions;
-use super::util::{VST3_MIDI_CCS, VST3_MIDI_NUM_PARAMS, VST3_MIDI_PARAMS_START, u16strlcpy};
+use super::util::{VST3_MIDI_CCS, VST3_MIDI_PARAMS_START, u16strlcpy};
 use super::util::{VST3_MIDI_CHANNELS, VST3_MIDI_PARAMS_END};
+
+/// PrimeComb's patch: the MIDI parameters listed, channel pressure and pitch bend per channel.
+const VST3_MIDI_LISTED_PARAMS: u32 = 2 * VST3_MIDI_CHANNELS;
 use crate::util::permit_alloc;
 use crate::wrapper::state;
 use crate::wrapper::util::buffer_management::{BufferManager, ChannelPointers};
@@ -623,8 +626,11 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
 
     unsafe fn getParameterCount(&self) -> int32 {
         // We need to add a whole bunch of parameters if the plugin accepts MIDI CCs
+        // PrimeComb's patch: only channel pressure and pitch bend are listed (two per channel),
+        // not all 130 controllers of all 16 channels: hosts that sample every parameter at
+        // load (pedalboard: three minutes for 2080 of them) load in seconds again.
         if P::MIDI_INPUT >= MidiConfig::MidiCCs {
-            self.inner.param_hashes.len() as i32 + VST3_MIDI_NUM_PARAMS as i32
+            self.inner.param_hashes.len() as i32 + VST3_MIDI_LISTED_PARAMS as i32
         } else {
             self.inner.param_hashes.len() as i32
         }
@@ -644,10 +650,12 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
         // handled separately
         let num_actual_params = self.inner.param_hashes.len() as i32;
         if P::MIDI_INPUT >= MidiConfig::MidiCCs && param_index >= num_actual_params {
-            let midi_param_relative_idx = (param_index - num_actual_params) as u32;
-            // This goes up to 130 for the 128 CCs followed by channel pressure and pitch bend
-            let midi_cc = midi_param_relative_idx % VST3_MIDI_CCS;
-            let midi_channel = midi_param_relative_idx / VST3_MIDI_CCS;
+            // PrimeComb's patch: two listed per channel, channel pressure (128) and pitch bend
+            // (129), with the ids upstream gives them.
+            let listed = (param_index - num_actual_params) as u32;
+            let midi_cc = 128 + listed % 2;
+            let midi_channel = listed / 2;
+            let midi_param_relative_idx = midi_cc + midi_channel * VST3_MIDI_CCS;
             let name = match midi_cc {
                 // kAfterTouch
                 128 => format!("MIDI Ch. {} Channel Pressure", midi_channel + 1),
@@ -1686,6 +1694,8 @@ impl<P: Vst3Plugin> IMidiMappingTrait for Wrapper<P> {
             || bus_index != 0
             || !(0..VST3_MIDI_CHANNELS as i16).contains(&channel)
             || !(0..VST3_MIDI_CCS as i16).contains(&midi_cc_number)
+            // PrimeComb's patch: only the listed controllers are mapped (see above).
+            || midi_cc_number < 128
         {
             return kResultFalse;
         }
