@@ -245,8 +245,9 @@ impl PrimeComb {
         }
     }
 
-    /// The delay the parameters, the keyboard and the tempo ask for, in samples, and whether
-    /// it may be snapped to a prime: with key follow on (once a note was played), the one
+    /// The delay the parameters, the keyboard and the tempo ask for, in samples, and which
+    /// of them asks (which says whether it may be snapped): with key follow on (once a note
+    /// was played), the one
     /// that puts the first peak on the pitch played, unsnapped, as snapping would detune it
     /// (by up to a semitone at high notes); else, with sync on, the note value at `bpm`,
     /// snapped (a prime a few samples away moves an echo by a fraction of a millisecond);
