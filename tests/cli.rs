@@ -380,18 +380,6 @@ fn damp_and_drive_from_the_command_line() {
     assert!(driven[240] > 0.1);
 }
 
-/// The centre of the echo of an impulse at sample 0 (its first moment, exact for the comb's
-/// interpolation), in samples.
-fn echo_centre(output: &[f32]) -> f64 {
-    let (moment, weight) = output[1..]
-        .iter()
-        .enumerate()
-        .fold((0.0, 0.0), |(m, w), (n, &v)| {
-            (m + (n + 1) as f64 * f64::from(v), w + f64::from(v))
-        });
-    moment / weight
-}
-
 /// `--tau` by note and by note value (feed-forward, alpha ±0.5, 48 kHz): A4 is a delay of
 /// 48000 / 440 = 109.09 samples, half of it with alpha negative; `1/8.` at 100 BPM is 0.45 s,
 /// 21600 samples, and `1/8` without `--bpm` is 120 BPM's 12000. Bad notes and tempos fail.

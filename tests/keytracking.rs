@@ -12,7 +12,7 @@ use clack_host::events::Match;
 use clack_host::events::event_types::{MidiEvent, NoteOffEvent, NoteOnEvent};
 use clack_host::prelude::*;
 use common::clap_host::LoadedPlugin;
-use common::largest_step;
+use common::{echo_centre, largest_step};
 
 /// A4 = 440 Hz, MIDI key 69.
 fn note_hz(key: f64) -> f64 {
@@ -199,13 +199,7 @@ fn echo_delays(output: &[f32], at: &[usize], sample_rate: f64) -> Vec<f64> {
     // Shorter than the impulses' spacing, longer than the longest delay (A3, 4.5 ms).
     let window = (0.009 * sample_rate) as usize;
     at.iter()
-        .map(|&start| {
-            let echo = &output[start + 1..start + window];
-            let (moment, weight) = echo.iter().enumerate().fold((0.0, 0.0), |(m, w), (n, &v)| {
-                (m + (n + 1) as f64 * f64::from(v), w + f64::from(v))
-            });
-            moment / weight
-        })
+        .map(|&start| echo_centre(&output[start..start + window]))
         .collect()
 }
 
@@ -370,12 +364,7 @@ fn tempo_sync_puts_the_echo_on_the_note_value() {
         let len = at + 130_000;
         let output =
             plugin.process_playing(sample_rate, BLOCK, &impulses(len, &[at]), |_, _| {}, tempo);
-        // The echo's centre: its first moment, exact for the comb's interpolation.
-        let echo = &output[0][at + 1..];
-        let (moment, weight) = echo.iter().enumerate().fold((0.0, 0.0), |(m, w), (n, &v)| {
-            (m + (n + 1) as f64 * f64::from(v), w + f64::from(v))
-        });
-        moment / weight
+        echo_centre(&output[0][at..])
     };
     for (sync, bpm, beats) in [
         ("1/8", 90.0, 0.5),

@@ -50,6 +50,20 @@ pub fn largest_step(signal: &[f32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
+/// When the echo of an impulse at `output[0]` comes, in samples: the centre of
+/// `output[1..]` (its first moment), exact also between samples, since the comb's linear and
+/// cubic interpolation reproduce a straight line.
+pub fn echo_centre(output: &[f32]) -> f64 {
+    let (moment, weight) = output
+        .iter()
+        .enumerate()
+        .skip(1)
+        .fold((0.0, 0.0), |(m, w), (n, &v)| {
+            (m + n as f64 * f64::from(v), w + f64::from(v))
+        });
+    moment / weight
+}
+
 /// The largest absolute value.
 pub fn peak(signal: &[f64]) -> f64 {
     signal.iter().map(|v| v.abs()).fold(0.0, f64::max)
