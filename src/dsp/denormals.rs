@@ -1,7 +1,8 @@
 //! Flush-to-zero while a kernel runs. A feed-back tail decays through the denormal range, where
 //! x86 arithmetic is many times slower; with FTZ and DAZ set such values become 0 instead,
-//! which is inaudible (they are below -750 dBFS). The plugin gets this from nice-plug in
-//! `process()`; the library functions set it themselves.
+//! which is inaudible (they are below -750 dBFS). The plugin gets flush-to-zero from nice-plug
+//! in `process()` and takes subnormal input as zero itself (`kernels::normal_or_zero`); the
+//! library functions set both modes themselves, once a call.
 
 /// Sets FTZ and DAZ on this thread until dropped, then restores the previous state.
 pub struct FlushDenormals {

@@ -1,6 +1,6 @@
-//! What keeps extreme settings from reaching the user's ears (non-finite input is taken as
-//! silence by the comb itself): a soft limiter above 0 dBFS that costs nothing while it is idle (the
-//! pass that made the block reports its peak).
+//! What keeps extreme settings from reaching the user's ears (non-finite and subnormal input
+//! is taken as silence by the comb itself): a soft limiter above 0 dBFS that costs nothing
+//! while it is idle (the pass that made the block reports its peak).
 
 use super::kernels;
 

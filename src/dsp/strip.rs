@@ -1,9 +1,11 @@
 //! One channel of the plugin, input to output: the comb, the dry/wet mix, the output gain
 //! and the safety limiter, compiled together for one vector unit.
 
+use std::ops::Range;
+
 use super::comb::{CombChannel, CombControls};
 use super::control::Control;
-use super::kernels::{copy_finite, peak_magnitude};
+use super::kernels::{copy_normal, peak_magnitude};
 use super::output_stage::{apply_gain, mix_and_gain};
 use super::safety;
 use super::simd::{VectorUnit, VectorWork};
@@ -39,45 +41,60 @@ impl ChannelStrip {
     pub fn comb_mut(&mut self) -> &mut CombChannel {
         &mut self.comb
     }
-
-    /// Processes one block in place, all of it compiled for `unit`.
-    ///
-    /// # Panics
-    /// If `block` is longer than the strip was made for, or a per-sample control shorter
-    /// than `block`.
-    pub fn process(&mut self, unit: VectorUnit, block: &mut [f32], controls: StripControls) {
-        unit.run(StripBlock {
-            strip: self,
-            block,
-            controls,
-        })
-    }
 }
 
-/// One block of a strip, as work for a vector unit.
-struct StripBlock<'a, 'b> {
-    strip: &'a mut ChannelStrip,
-    block: &'a mut [f32],
+/// Processes `range` of each channel in place with its strip (channel `i` with strip `i`),
+/// all of it compiled for `unit`: one choice of unit for the whole block.
+///
+/// # Panics
+/// If `range` is longer than the strips were made for or lies outside a channel, or a
+/// per-sample control is shorter than `range`.
+pub fn process_strips(
+    unit: VectorUnit,
+    strips: &mut [ChannelStrip],
+    channels: &mut [&mut [f32]],
+    range: Range<usize>,
+    controls: StripControls,
+) {
+    unit.run(StripsBlock {
+        strips,
+        channels,
+        range,
+        controls,
+    })
+}
+
+/// One block of every channel's strip, as work for a vector unit.
+struct StripsBlock<'a, 'b, 'c> {
+    strips: &'a mut [ChannelStrip],
+    channels: &'a mut [&'c mut [f32]],
+    range: Range<usize>,
     controls: StripControls<'b>,
 }
 
-impl VectorWork for StripBlock<'_, '_> {
+impl VectorWork for StripsBlock<'_, '_, '_> {
     type Output = ();
 
     #[inline(always)]
     fn run(self) {
-        let Self {
-            strip,
-            block,
-            controls: StripControls { comb, mix, gain },
-        } = self;
-        let needs_dry = !mix.is_constant(1.0);
-        let dry = &mut strip.dry[..block.len()];
-        if needs_dry {
-            // The comb takes non-finite input as silence; so does the dry path.
-            copy_finite(dry, block);
+        for (strip, channel) in self.strips.iter_mut().zip(self.channels.iter_mut()) {
+            strip.run(&mut channel[self.range.clone()], self.controls);
         }
-        let mut peak = strip.comb.process(block, comb);
+    }
+}
+
+impl ChannelStrip {
+    /// One block of this strip, compiled for the unit of the [`VectorWork`] it is called in.
+    #[inline(always)]
+    fn run(&mut self, block: &mut [f32], controls: StripControls) {
+        let StripControls { comb, mix, gain } = controls;
+        let needs_dry = !mix.is_constant(1.0);
+        let dry = &mut self.dry[..block.len()];
+        if needs_dry {
+            // The comb takes non-finite and subnormal input as silence; so does the dry path.
+            copy_normal(dry, block);
+        }
+        let mut peak = self.comb.process(block, comb);
         if needs_dry {
             mix_and_gain(block, dry, mix, gain);
             peak = peak_magnitude(block);
