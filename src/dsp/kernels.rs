@@ -32,14 +32,6 @@ pub fn normal_or_zero(v: f32) -> f32 {
     }
 }
 
-/// [`normal_or_zero`] for a sample the comb computed: results of arithmetic are never
-/// subnormal under flush-to-zero, which the plugin and the library functions run with, so only
-/// NaN and infinities need catching (one operation fewer per vector in the steady pass).
-#[inline(always)]
-pub fn finite_or_zero(v: f32) -> f32 {
-    if v.is_finite() { v } else { 0.0 }
-}
-
 /// The bits of `|v|` (NaN stays NaN, with the sign bit cleared). For non-negative floats the
 /// bit patterns sort like the values, and NaN's sort above infinity's, so a peak is one
 /// integer maximum: a fold that vectorises fully, with no branch.
@@ -134,7 +126,7 @@ pub const LANES: usize = 16;
 /// A steady comb's whole piece in one pass over its ring, a vector at a time: for sample
 /// `i`, the delayed samples at `ring[read + i..]` (three of them with `DAMP`, the oldest
 /// first), the wet path as [`shape_wet`] makes it, `block[i] = x + wet` as [`add_wet`], and
-/// `ring[write + i]` keeps the output (`FEEDBACK`, through [`finite_or_zero`]) or the input.
+/// `ring[write + i]` keeps the output (`FEEDBACK`) or the input, through [`normal_or_zero`].
 /// A vector's delayed samples are loaded before its results are stored, and vectors go in
 /// order, so with the reads at least a vector behind the writes (a delay of a vector or
 /// more: the pass reads what it wrote a delay earlier, however long the piece), or wholly
@@ -228,7 +220,7 @@ fn comb_in_ring_with<
             let x = normal_or_zero(samples[lane]);
             let y = x + wet[lane];
             samples[lane] = y;
-            kept[lane] = if FEEDBACK { finite_or_zero(y) } else { x };
+            kept[lane] = if FEEDBACK { normal_or_zero(y) } else { x };
             largest[lane] = largest[lane].max(magnitude_bits(y));
         }
     }
@@ -239,7 +231,7 @@ fn comb_in_ring_with<
         let x = normal_or_zero(block[i]);
         let y = x + wet[0];
         block[i] = y;
-        ring[write + i] = if FEEDBACK { finite_or_zero(y) } else { x };
+        ring[write + i] = if FEEDBACK { normal_or_zero(y) } else { x };
         largest[0] = largest[0].max(magnitude_bits(y));
     }
     // A plain loop over the lanes: `Iterator::max` on the array was not inlined and reloaded
@@ -293,8 +285,9 @@ fn shape<const DAMP: bool, const DRIVE: bool, const STEADY: bool>(
 }
 
 /// `block[i] = x + wet[i]`, the input `x = block[i]` taken as silence where it is NaN,
-/// infinite or subnormal. Returns the bits of the largest output magnitude, as [`peak_magnitude_bits`]
-/// would, so that no second pass is needed to find out whether the limiter has work.
+/// infinite or subnormal. Returns the bits of the largest output magnitude, as
+/// [`peak_magnitude_bits`] would, so that no second pass is needed to find out whether the
+/// limiter has work.
 #[inline(always)]
 pub fn add_wet(block: &mut [f32], wet: &[f32]) -> u32 {
     let wet = &wet[..block.len()];
