@@ -189,7 +189,7 @@ fn follow<'a>(glide: &mut Glide, param: &FloatParam, values: &'a mut [f32]) -> C
 /// `param`'s value in the units the DSP uses: a glide where the host moved the parameter, a
 /// jump where it restored it. nice-plug's smoother only tells the two apart; it is stepped
 /// along without computing its values.
-#[inline]
+#[inline(always)]
 fn follow_to<'a>(
     glide: &mut Glide,
     param: &FloatParam,
@@ -251,35 +251,43 @@ impl PrimeComb {
     /// (by up to a semitone at high notes); else, with sync on, the note value at `bpm`,
     /// snapped (a prime a few samples away moves an echo by a fraction of a millisecond);
     /// else tau, snapped as the prime switch says.
+    #[inline]
     fn asked_delay(&self, bpm: f64) -> (f32, DelaySource) {
         let params = &self.params;
         let rate = f64::from(self.sample_rate);
-        let longest = f64::from(params::LONGEST_DELAY_MS) * rate / 1000.0;
-        let pitch = self.pitch.filter(|_| params.follow.value());
-        let (delay, source) = if let Some(pitch) = pitch {
-            // Aimed a crossfade ahead: the fade that starts now ends where the glide is then.
-            let fade = f64::from(CROSSFADE_MS) * rate / 1000.0;
-            let key = pitch.key_after(fade)
-                + f64::from(params.transpose.value())
-                + f64::from(params.fine.value()) / 100.0
-                + f64::from(self.keyboard.bend());
-            let mode = CombMode::from(params.mode.value());
-            let alpha = f64::from(mode.effective_alpha(params.alpha.value()));
-            let omega = std::f64::consts::TAU * key_to_hz(key) / rate;
-            let delay = match omega < std::f64::consts::PI {
-                // In tune with damping too: see `tuning`.
-                true => tuning::delay_for_first_peak(mode, alpha, params.damp.value(), omega),
-                // Above Nyquist: as short as the comb goes.
-                false => 1.0,
-            };
-            (delay, DelaySource::Keyboard)
+        let (delay, source) = if let Some(pitch) = self.pitch.filter(|_| params.follow.value()) {
+            (self.keyboard_delay(pitch), DelaySource::Keyboard)
         } else if let Some(value) = params.sync.value().note_value() {
             (value.seconds(bpm) * rate, DelaySource::Tempo)
         } else {
             let tau = tau_samples(params.tau_ms.value(), self.sample_rate);
             return (tau, DelaySource::Tau);
         };
+        let longest = f64::from(params::LONGEST_DELAY_MS) * rate / 1000.0;
         (delay.clamp(1.0, longest) as f32, source)
+    }
+
+    /// The delay, in samples and not yet clamped, that puts the first peak on the pitch
+    /// played. Out of line: tau's path, taken every block, stays small.
+    #[inline(never)]
+    fn keyboard_delay(&self, pitch: PitchGlide) -> f64 {
+        let params = &self.params;
+        let rate = f64::from(self.sample_rate);
+        // Aimed a crossfade ahead: the fade that starts now ends where the glide is then.
+        let fade = f64::from(CROSSFADE_MS) * rate / 1000.0;
+        let key = pitch.key_after(fade)
+            + f64::from(params.transpose.value())
+            + f64::from(params.fine.value()) / 100.0
+            + f64::from(self.keyboard.bend());
+        let mode = CombMode::from(params.mode.value());
+        let alpha = f64::from(mode.effective_alpha(params.alpha.value()));
+        let omega = std::f64::consts::TAU * key_to_hz(key) / rate;
+        match omega < std::f64::consts::PI {
+            // In tune with damping too: see `tuning`.
+            true => tuning::delay_for_first_peak(mode, alpha, params.damp.value(), omega),
+            // Above Nyquist: as short as the comb goes.
+            false => 1.0,
+        }
     }
 
     /// Points every channel's comb at the mode and the delay asked for (see

@@ -234,13 +234,17 @@ fn comb_in_ring_with<
         ring[write + i] = if FEEDBACK { normal_or_zero(y) } else { x };
         largest[0] = largest[0].max(magnitude_bits(y));
     }
-    // A plain loop over the lanes: `Iterator::max` on the array was not inlined and reloaded
-    // the lanes from the stack in pieces the CPU could not forward (a quarter of the time).
-    let mut peak = 0;
-    for lane in largest {
-        peak = peak.max(lane);
+    // Folded in halves, so that the lanes stay in vector registers: a fold lane by lane (or
+    // `Iterator::max`) had them stored to the stack and reloaded in narrower pieces, which
+    // the CPU cannot forward from the wide stores (with AVX2, a stall every piece).
+    let mut width = LANES;
+    while width > 1 {
+        width /= 2;
+        for lane in 0..width {
+            largest[lane] = largest[lane].max(largest[lane + width]);
+        }
     }
-    peak
+    largest[0]
 }
 
 /// [`shape_wet`] for the samples from `start` on, with alpha steady at `alpha_or_limit`
