@@ -8,8 +8,8 @@ use super::control::Control;
 use super::damping;
 use super::delay_line::{DelayLine, MAX_PIECE, Reading, Tap, TapRead};
 use super::kernels::{
-    FadeWeights, LANES, PieceControls, add_faded_wet, add_wet, comb_in_ring, copy_normal,
-    interpolate, shape_wet,
+    FadeWeights, LANES, PieceControls, add_faded_wet, add_wet, comb_in_ring, copy_finite,
+    copy_normal, interpolate, shape_wet,
 };
 use super::simd::{VectorUnit, VectorWork};
 
@@ -540,7 +540,7 @@ impl CombState {
             }
         };
         if keep_outputs {
-            copy_normal(output_history.slots(len), block);
+            copy_finite(output_history.slots(len), block);
             output_history.written(len);
         }
         for (line, kept) in [(input_history, keep_inputs), (output_history, keep_outputs)] {

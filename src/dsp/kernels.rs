@@ -11,21 +11,37 @@ use super::damping;
 use super::delay_line::TapRead;
 use super::saturation;
 
-/// What the comb takes of an input sample and what its histories store: NaN or infinity
-/// from bad input would otherwise circulate in the feed-back loop forever; stored as silence,
-/// it is gone one tau after the bad input stops. Subnormal numbers (below -750 dBFS, so
+/// What the comb takes of an input sample (and what its input history stores): NaN or
+/// infinity from bad input would otherwise circulate in the feed-back loop forever; taken as
+/// silence, it is gone one tau after the bad input stops. Subnormal numbers (below -750 dBFS, so
 /// inaudible) become 0 too: on Intel CPUs every arithmetic operation on one takes a microcode
 /// assist, many times the cost of a normal one, and nice-plug's flush-to-zero only keeps
 /// results from being subnormal, not inputs. Testing the bits rather than the value keeps
 /// the test itself free of float arithmetic; a select, not a branch, so loops stay vectorised.
 #[inline(always)]
 pub fn normal_or_zero(v: f32) -> f32 {
-    // Normal magnitudes are the bit patterns from the smallest normal's up to `f32::MAX`'s:
-    // one unsigned comparison once the smallest is subtracted (zero and subnormals wrap
-    // round to the top, infinities and NaN are above the range).
-    let magnitude = v.to_bits() & !(1 << 31);
-    let normal_span = f32::INFINITY.to_bits() - f32::MIN_POSITIVE.to_bits();
-    if magnitude.wrapping_sub(f32::MIN_POSITIVE.to_bits()) < normal_span {
+    // Normal magnitudes are the bit patterns from the smallest normal's up to `f32::MAX`'s.
+    // Shifted down so that they start at `i32::MIN`, they are the only ones below
+    // `i32::MIN + span`: zero and subnormals land near `i32::MAX`, infinities and NaN above
+    // the span. One signed comparison, which every vector unit has (x86 has no unsigned
+    // one: that cost two instructions more per vector).
+    let magnitude = magnitude_bits(v);
+    let span = f32::INFINITY.to_bits() - f32::MIN_POSITIVE.to_bits();
+    let shift = (1u32 << 31).wrapping_sub(f32::MIN_POSITIVE.to_bits());
+    if (magnitude.wrapping_add(shift) as i32) < (i32::MIN as u32 + span) as i32 {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// `v`, or 0 where it is NaN or infinite: what a comb's output needs before its history
+/// keeps it (an input near `f32::MAX` plus its echo overflows to infinity). The output cannot
+/// be subnormal: the input was not, and flush-to-zero turns subnormal results into 0. So the
+/// upper end of [`normal_or_zero`]'s test is enough, at half its cost.
+#[inline(always)]
+pub fn finite_or_zero(v: f32) -> f32 {
+    if magnitude_bits(v) < f32::INFINITY.to_bits() {
         v
     } else {
         0.0
@@ -61,6 +77,15 @@ pub fn peak_magnitude(block: &[f32]) -> f32 {
 pub fn copy_normal(to: &mut [f32], from: &[f32]) {
     for (to, &from) in to.iter_mut().zip(from) {
         *to = normal_or_zero(from);
+    }
+}
+
+/// Copies a comb's outputs `from` into `to` (the shorter of the two), storing NaN and
+/// infinities as 0 (see [`finite_or_zero`]), as the steady pass keeps them.
+#[inline(always)]
+pub fn copy_finite(to: &mut [f32], from: &[f32]) {
+    for (to, &from) in to.iter_mut().zip(from) {
+        *to = finite_or_zero(from);
     }
 }
 
@@ -126,7 +151,7 @@ pub const LANES: usize = 16;
 /// A steady comb's whole piece in one pass over its ring, a vector at a time: for sample
 /// `i`, the delayed samples at `ring[read + i..]` (three of them with `DAMP`, the oldest
 /// first), the wet path as [`shape_wet`] makes it, `block[i] = x + wet` as [`add_wet`], and
-/// `ring[write + i]` keeps the output (`FEEDBACK`) or the input, through [`normal_or_zero`].
+/// `ring[write + i]` keeps the output through [`finite_or_zero`] (`FEEDBACK`) or the input.
 /// A vector's delayed samples are loaded before its results are stored, and vectors go in
 /// order, so with the reads at least a vector behind the writes (a delay of a vector or
 /// more: the pass reads what it wrote a delay earlier, however long the piece), or wholly
@@ -220,7 +245,7 @@ fn comb_in_ring_with<
             let x = normal_or_zero(samples[lane]);
             let y = x + wet[lane];
             samples[lane] = y;
-            kept[lane] = if FEEDBACK { normal_or_zero(y) } else { x };
+            kept[lane] = if FEEDBACK { finite_or_zero(y) } else { x };
             largest[lane] = largest[lane].max(magnitude_bits(y));
         }
     }
@@ -231,7 +256,7 @@ fn comb_in_ring_with<
         let x = normal_or_zero(block[i]);
         let y = x + wet[0];
         block[i] = y;
-        ring[write + i] = if FEEDBACK { normal_or_zero(y) } else { x };
+        ring[write + i] = if FEEDBACK { finite_or_zero(y) } else { x };
         largest[0] = largest[0].max(magnitude_bits(y));
     }
     // Folded in halves, so that the lanes stay in vector registers: a fold lane by lane (or
@@ -372,6 +397,28 @@ mod tests {
             -f32::NAN,
         ] {
             assert_eq!(normal_or_zero(v).to_bits(), 0, "{v:e}");
+        }
+    }
+
+    /// By hand: every finite value (zeros and subnormals included) passes bit for bit;
+    /// infinities and NaN become +0.
+    #[test]
+    fn finite_or_zero_by_hand() {
+        let smallest = f32::from_bits(1);
+        for v in [
+            0.0,
+            -0.0,
+            smallest,
+            -smallest,
+            f32::MIN_POSITIVE,
+            1.0,
+            f32::MAX,
+            f32::MIN,
+        ] {
+            assert_eq!(finite_or_zero(v).to_bits(), v.to_bits(), "{v:e}");
+        }
+        for v in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -f32::NAN] {
+            assert_eq!(finite_or_zero(v).to_bits(), 0, "{v:e}");
         }
     }
 }
