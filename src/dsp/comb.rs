@@ -8,8 +8,8 @@ use super::control::Control;
 use super::damping;
 use super::delay_line::{DelayLine, MAX_PIECE, Reading, Tap, TapRead};
 use super::kernels::{
-    FadeWeights, LANES, PieceControls, add_faded_wet, add_wet, comb_in_ring, copy_finite,
-    copy_normal, interpolate, shape_wet,
+    FadeWeights, LANES, PieceControls, SteadyControls, add_faded_wet, add_wet, comb_in_ring,
+    copy_finite, copy_normal, interpolate, shape_wet,
 };
 use super::simd::{VectorUnit, VectorWork};
 
@@ -141,6 +141,16 @@ impl CombControls<'_> {
             alpha: Control::Constant(alpha),
             damp: Control::Constant(0.0),
             drive: Control::Constant(0.0),
+        }
+    }
+
+    /// The three values, where none of them glides.
+    fn steady(&self) -> Option<SteadyControls> {
+        match (self.alpha, self.damp, self.drive) {
+            (Control::Constant(alpha), Control::Constant(damp), Control::Constant(drive)) => {
+                Some(SteadyControls { alpha, damp, drive })
+            }
+            _ => None,
         }
     }
 }
@@ -443,10 +453,7 @@ impl CombChannel {
                     state.start_fade();
                 }
                 let piece_controls = PieceControls {
-                    steady_alpha: match controls.alpha {
-                        Control::Constant(alpha) => Some(alpha),
-                        Control::PerSample(_) => None,
-                    },
+                    steady: controls.steady(),
                     alphas: &alphas[done..],
                     damps: damps.get(done..).unwrap_or_default(),
                     drives: drives.get(done..).unwrap_or_default(),
