@@ -257,6 +257,7 @@ fn process(c: &mut Criterion) {
     other_build_rows(&mut group);
     group.finish();
     interleaved_comparison(&primecomb, &gain);
+    interleaved_settings(&primecomb, &gain);
 }
 
 /// With `PRIMECOMB_BENCH_INTERLEAVED` set, a comparison that a machine whose speed drifts
@@ -333,60 +334,136 @@ fn other_build_rows(group: &mut criterion::BenchmarkGroup<criterion::measurement
     }
 }
 
-/// The settings the issue measured at, 512-sample blocks: feed-back, tau 5 ms, alpha 0.7,
-/// noise at 0.1 peak (quiet) and 0.5 peak (loud: the output is above 0 dBFS most of the
-/// time, so the limiter works), damped, damped and driven, denormal input; then the same on
-/// each vector unit this CPU has, forced through `PRIMECOMB_SIMD`.
+/// The settings the issue measured at: feed-back, tau 5 ms, alpha 0.7, noise at 0.1 peak
+/// (quiet) and 0.5 peak (loud: the output is above 0 dBFS most of the time, so the limiter
+/// works), damped, damped and driven, denormal input. Each with its input, damping and
+/// drive (normalized).
+fn settings() -> [(&'static str, [Vec<f32>; 2], f64, f64); 5] {
+    [
+        ("quiet", audio_at(0.1), 0.0, 0.0),
+        ("loud", audio_at(0.5), 0.0, 0.0),
+        ("quiet, damped 50 %", audio_at(0.1), 0.5, 0.0),
+        ("quiet, damped 50 %, drive 50 %", audio_at(0.1), 0.5, 0.5),
+        ("denormal input", audio_at(1e-39), 0.0, 0.0),
+    ]
+}
+
+/// The vector units to measure: the best one (`None`), then each one this CPU has, by the
+/// name `PRIMECOMB_SIMD` takes.
+fn units() -> Vec<Option<&'static str>> {
+    let has = |level: &str| {
+        primecomb::dsp::simd::SimdLevel::ALL
+            .into_iter()
+            .find(|l| l.name().replace('-', "").eq_ignore_ascii_case(level))
+            .and_then(primecomb::dsp::simd::VectorUnit::forced)
+            .is_some()
+    };
+    let forced = ["sse2", "avx2", "avx512"].into_iter().filter(|l| has(l));
+    std::iter::once(None).chain(forced.map(Some)).collect()
+}
+
+/// A PrimeComb instance at one of [`settings`], on `unit` (forced through `PRIMECOMB_SIMD`,
+/// which the plugin reads when it is made).
+fn comb_at(primecomb: &Path, unit: Option<&str>, block: usize, damp: f64, drive: f64) -> Running {
+    const ALPHA_0_7: f64 = 0.85; // normalized: alpha's range is -1 to 1
+    // SAFETY: set and removed on the bench's one thread, around the instance's creation; no
+    // other thread of this process reads the environment.
+    match unit {
+        Some(unit) => unsafe { std::env::set_var("PRIMECOMB_SIMD", unit) },
+        None => unsafe { std::env::remove_var("PRIMECOMB_SIMD") },
+    }
+    let mut comb = Running::new(primecomb, PRIMECOMB_ID, block);
+    // SAFETY: as above.
+    unsafe { std::env::remove_var("PRIMECOMB_SIMD") };
+    comb.set(&[("Alpha", ALPHA_0_7), ("Damping", damp), ("Drive", drive)]);
+    comb
+}
+
+/// [`settings`] at 512-sample blocks, on each vector unit this CPU has (denormal input on the
+/// best one only).
 fn settings_rows(
     group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
     primecomb: &Path,
     gain: &Path,
 ) {
-    const ALPHA_0_7: f64 = 0.85; // normalized: alpha's range is -1 to 1
-    let quiet = audio_at(0.1);
-    let loud = audio_at(0.5);
-    let denormal = audio_at(1e-39);
-    let rows: [(&str, &[Vec<f32>; 2], f64, f64); 5] = [
-        ("quiet", &quiet, 0.0, 0.0),
-        ("loud", &loud, 0.0, 0.0),
-        ("quiet, damped 50 %", &quiet, 0.5, 0.0),
-        ("quiet, damped 50 %, drive 50 %", &quiet, 0.5, 0.5),
-        ("denormal input", &denormal, 0.0, 0.0),
-    ];
     let block = 512;
+    let settings = settings();
     let mut pass_through = Running::new(gain, GAIN_ID, block);
-    let mut input = quiet.clone();
+    let mut input = settings[0].1.clone();
     group.bench_function("block  512, gain pass-through, quiet", |b| {
         b.iter(|| pass_through.run_second(&mut input, &[]))
     });
-    for level in [None, Some("sse2"), Some("avx2"), Some("avx512")] {
-        if let Some(level) = level {
-            let forced = primecomb::dsp::simd::SimdLevel::ALL
-                .into_iter()
-                .find(|l| l.name().replace('-', "").eq_ignore_ascii_case(level))
-                .and_then(primecomb::dsp::simd::VectorUnit::forced);
-            if forced.is_none() {
+    for unit in units() {
+        for (name, input, damp, drive) in &settings {
+            if unit.is_some() && name.contains("denormal") {
                 continue;
             }
-            // SAFETY: set before the plugin instances of this row start, on the bench's one
-            // thread; no other thread of this process reads the environment.
-            unsafe { std::env::set_var("PRIMECOMB_SIMD", level) };
-        }
-        let unit = level.unwrap_or("best unit");
-        for &(name, input, damp, drive) in &rows {
-            if level.is_some() && name.contains("denormal") {
-                continue;
-            }
-            let mut comb = Running::new(primecomb, PRIMECOMB_ID, block);
-            comb.set(&[("Alpha", ALPHA_0_7), ("Damping", damp), ("Drive", drive)]);
+            let mut comb = comb_at(primecomb, unit, block, *damp, *drive);
             let mut input = input.clone();
+            let unit = unit.unwrap_or("best unit");
             group.bench_function(format!("block  512, PrimeComb {name}, {unit}"), |b| {
                 b.iter(|| comb.run_second(&mut input, &[]))
             });
         }
     }
-    // SAFETY: as above.
-    unsafe { std::env::remove_var("PRIMECOMB_SIMD") };
+}
+
+/// With `PRIMECOMB_BENCH_INTERLEAVED` set, [`settings_rows`] measured interleaved (as in
+/// [`interleaved_comparison`]): the pass-through and every setting on every unit render one
+/// second each in turn, round after round; each median is printed with its ratio to the quiet
+/// setting on the same unit and to the pass-through.
+fn interleaved_settings(primecomb: &Path, gain: &Path) {
+    const ROUNDS: usize = 101;
+    if std::env::var_os("PRIMECOMB_BENCH_INTERLEAVED").is_none() {
+        return;
+    }
+    let block = 512;
+    let settings = settings();
+    let mut rows = vec![(
+        "gain pass-through, quiet".to_string(),
+        Running::new(gain, GAIN_ID, block),
+        settings[0].1.clone(),
+    )];
+    for unit in units() {
+        for (name, input, damp, drive) in &settings {
+            if unit.is_some() && name.contains("denormal") {
+                continue;
+            }
+            let label = format!("{}, {name}", unit.unwrap_or("best unit"));
+            let comb = comb_at(primecomb, unit, block, *damp, *drive);
+            rows.push((label, comb, input.clone()));
+        }
+    }
+    let mut times = vec![Vec::with_capacity(ROUNDS); rows.len()];
+    for _ in 0..ROUNDS {
+        for ((_, plugin, input), times) in rows.iter_mut().zip(&mut times) {
+            let start = std::time::Instant::now();
+            plugin.run_second(input, &[]);
+            times.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|times| {
+            times.sort_by(f64::total_cmp);
+            times[ROUNDS / 2]
+        })
+        .collect();
+    println!(
+        "interleaved, block 512, gain pass-through: {:.1} us",
+        medians[0]
+    );
+    let mut quiet = medians[0];
+    for ((label, _, _), median) in rows.iter().zip(&medians).skip(1) {
+        if label.ends_with(", quiet") {
+            quiet = *median;
+        }
+        let (to_quiet, to_pass) = (median / quiet, median / medians[0]);
+        println!(
+            "interleaved, block 512, {label}: {median:.1} us, {to_quiet:.2}x quiet, \
+             {to_pass:.2}x pass-through"
+        );
+    }
 }
 
 criterion_group!(benches, process);
