@@ -266,7 +266,6 @@ fn process(c: &mut Criterion) {
 /// printed with its ratio to the pass-through's. Drift then moves all of them alike, where
 /// criterion's rows, measured one after another, each see a different machine.
 fn interleaved_comparison(primecomb: &Path, gain: &Path) {
-    const ROUNDS: usize = 101;
     if std::env::var_os("PRIMECOMB_BENCH_INTERLEAVED").is_none() {
         return;
     }
@@ -277,27 +276,13 @@ fn interleaved_comparison(primecomb: &Path, gain: &Path) {
     if let Some(others) = std::env::var_os("PRIMECOMB_BENCH_AGAINST") {
         libraries.extend(std::env::split_paths(&others).map(|other| (other, PRIMECOMB_ID)));
     }
-    let mut audio = audio();
+    let audio = audio();
     for block in BLOCK_SIZES {
-        let mut running: Vec<Running> = libraries
+        let mut rows: Vec<(Running, [Vec<f32>; 2])> = libraries
             .iter()
-            .map(|(library, id)| Running::new(library, id, block))
+            .map(|(library, id)| (Running::new(library, id, block), audio.clone()))
             .collect();
-        let mut times = vec![Vec::with_capacity(ROUNDS); running.len()];
-        for _ in 0..ROUNDS {
-            for (plugin, times) in running.iter_mut().zip(&mut times) {
-                let start = std::time::Instant::now();
-                plugin.run_second(&mut audio, &[]);
-                times.push(start.elapsed().as_secs_f64() * 1e6);
-            }
-        }
-        let medians: Vec<f64> = times
-            .iter_mut()
-            .map(|times| {
-                times.sort_by(f64::total_cmp);
-                times[ROUNDS / 2]
-            })
-            .collect();
+        let medians = interleaved_medians(&mut rows);
         for ((library, _), median) in libraries.iter().zip(&medians) {
             let name = library.file_name().unwrap_or_default().to_string_lossy();
             let ratio = median / medians[0];
@@ -408,53 +393,58 @@ fn settings_rows(
     }
 }
 
-/// With `PRIMECOMB_BENCH_INTERLEAVED` set, [`settings_rows`] measured interleaved (as in
-/// [`interleaved_comparison`]): the pass-through and every setting on every unit render one
-/// second each in turn, round after round; each median is printed with its ratio to the quiet
-/// setting on the same unit and to the pass-through.
-fn interleaved_settings(primecomb: &Path, gain: &Path) {
+/// Each of `rows` (a plugin and its input) renders one second in turn, round after round;
+/// the median time of each, in µs.
+fn interleaved_medians(rows: &mut [(Running, [Vec<f32>; 2])]) -> Vec<f64> {
     const ROUNDS: usize = 101;
-    if std::env::var_os("PRIMECOMB_BENCH_INTERLEAVED").is_none() {
-        return;
-    }
-    let block = 512;
-    let settings = settings();
-    let mut rows = vec![(
-        "gain pass-through, quiet".to_string(),
-        Running::new(gain, GAIN_ID, block),
-        settings[0].1.clone(),
-    )];
-    for unit in units() {
-        for (name, input, damp, drive) in &settings {
-            if unit.is_some() && name.contains("denormal") {
-                continue;
-            }
-            let label = format!("{}, {name}", unit.unwrap_or("best unit"));
-            let comb = comb_at(primecomb, unit, block, *damp, *drive);
-            rows.push((label, comb, input.clone()));
-        }
-    }
     let mut times = vec![Vec::with_capacity(ROUNDS); rows.len()];
     for _ in 0..ROUNDS {
-        for ((_, plugin, input), times) in rows.iter_mut().zip(&mut times) {
+        for ((plugin, input), times) in rows.iter_mut().zip(&mut times) {
             let start = std::time::Instant::now();
             plugin.run_second(input, &[]);
             times.push(start.elapsed().as_secs_f64() * 1e6);
         }
     }
-    let medians: Vec<f64> = times
+    times
         .iter_mut()
         .map(|times| {
             times.sort_by(f64::total_cmp);
             times[ROUNDS / 2]
         })
-        .collect();
+        .collect()
+}
+
+/// With `PRIMECOMB_BENCH_INTERLEAVED` set, [`settings_rows`] measured interleaved (as in
+/// [`interleaved_comparison`]): the pass-through and every setting on every unit render one
+/// second each in turn, round after round; each median is printed with its ratio to the quiet
+/// setting on the same unit and to the pass-through.
+fn interleaved_settings(primecomb: &Path, gain: &Path) {
+    if std::env::var_os("PRIMECOMB_BENCH_INTERLEAVED").is_none() {
+        return;
+    }
+    let block = 512;
+    let settings = settings();
+    let mut labels = vec![String::new()];
+    let mut rows = vec![(Running::new(gain, GAIN_ID, block), settings[0].1.clone())];
+    for unit in units() {
+        for (name, input, damp, drive) in &settings {
+            if unit.is_some() && name.contains("denormal") {
+                continue;
+            }
+            labels.push(format!("{}, {name}", unit.unwrap_or("best unit")));
+            rows.push((
+                comb_at(primecomb, unit, block, *damp, *drive),
+                input.clone(),
+            ));
+        }
+    }
+    let medians = interleaved_medians(&mut rows);
     println!(
         "interleaved, block 512, gain pass-through: {:.1} us",
         medians[0]
     );
     let mut quiet = medians[0];
-    for ((label, _, _), median) in rows.iter().zip(&medians).skip(1) {
+    for (label, median) in labels.iter().zip(&medians).skip(1) {
         if label.ends_with(", quiet") {
             quiet = *median;
         }
