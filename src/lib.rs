@@ -97,7 +97,8 @@ pub struct PrimeComb {
     pitch: Option<PitchGlide>,
     /// Tau last converted to samples, in ms, and those samples at this activation's rate:
     /// the conversion is a chain of double-precision operations, a division among them,
-    /// that every block would otherwise wait on (6 % of `process()` at 64-sample blocks).
+    /// that every block would otherwise wait on (most of the 6 % of `process()` that
+    /// retargeting took in a profile at 64-sample blocks).
     tau_converted: (f32, f32),
 }
 
