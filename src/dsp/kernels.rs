@@ -23,8 +23,8 @@ pub fn normal_or_zero(v: f32) -> f32 {
     // Normal magnitudes are the bit patterns from the smallest normal's up to `f32::MAX`'s.
     // Shifted down so that they start at `i32::MIN`, they are the only ones below
     // `i32::MIN + span`: zero and subnormals land near `i32::MAX`, infinities and NaN above
-    // the span. One signed comparison, which every vector unit has (x86 has no unsigned
-    // one: that cost two instructions more per vector).
+    // the span. One signed comparison, which every vector unit has (SSE2 and AVX2 have no
+    // unsigned one: it cost them two instructions more per vector).
     let magnitude = magnitude_bits(v);
     let span = f32::INFINITY.to_bits() - f32::MIN_POSITIVE.to_bits();
     let shift = (1u32 << 31).wrapping_sub(f32::MIN_POSITIVE.to_bits());
