@@ -332,10 +332,7 @@ const WHOLE_SAMPLE_TOLERANCE: f64 = 1e-3;
 /// thousandth of a sample (the f32 round trip through a host's normalized scale).
 pub fn tau_samples(tau_ms: f32, sample_rate: f32) -> f32 {
     let samples = f64::from(tau_ms) * f64::from(sample_rate) / 1000.0;
-    // The nearest whole number, for a delay (not negative) without a library call: baseline
-    // x86-64 has no rounding instruction, and `f64::round` was a call every block. The cast
-    // saturates, and delays of 2^53 samples or more are whole anyway.
-    let whole = (samples + 0.5) as i64 as f64;
+    let whole = samples.round();
     let tolerance = (samples * WHOLE_SAMPLE_RELATIVE_TOLERANCE).max(WHOLE_SAMPLE_TOLERANCE);
     let samples = if (samples - whole).abs() < tolerance {
         whole
