@@ -102,8 +102,9 @@ fn non_finite_and_subnormal_input_is_silence_on_every_path() {
     }
 }
 
-/// Denormal (subnormal) input is silence, so the output is exactly 0, and a full-scale square wave at the comb's own resonance, fed
-/// back at alpha 0.999 (a gain of up to 1000), stays under the limiter's +3 dBFS ceiling.
+/// Denormal (subnormal) input is silence, so the output is exactly 0, and a full-scale
+/// square wave at the comb's own resonance, fed back at alpha 0.999 (a gain of up to 1000),
+/// stays under the limiter's +3 dBFS ceiling.
 #[test]
 fn denormals_and_resonant_square_waves_stay_bounded() {
     let denormal = vec![f32::MIN_POSITIVE / 4.0; 4800];

@@ -36,7 +36,7 @@ pub fn limit(block: &mut [f32], peak: f32) {
         } else {
             *sample
         };
-        *sample = kernels::normal_or_zero(limited);
+        *sample = kernels::finite_or_zero(limited);
     }
 }
 
