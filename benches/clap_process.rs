@@ -321,8 +321,8 @@ fn other_build_rows(group: &mut criterion::BenchmarkGroup<criterion::measurement
 
 /// The settings the issue measured at: feed-back, tau 5 ms, alpha 0.7, noise at 0.1 peak
 /// (quiet) and 0.5 peak (loud: the output is above 0 dBFS most of the time, so the limiter
-/// works), damped, damped and driven, denormal input. Each with its input, damping and
-/// drive (normalized): the input's peak, the damping and the drive.
+/// works), damped, damped and driven, denormal input. Each with its input's peak and its
+/// damping and drive (normalized).
 fn settings() -> [(&'static str, f32, f64, f64); 5] {
     [
         ("quiet", 0.1, 0.0, 0.0),
