@@ -396,12 +396,20 @@ fn settings_rows(
 /// Each of `rows` (a plugin and the index of its input in `inputs`) renders one second in
 /// turn, round after round; the median time of each, in µs. Rows share their inputs: with a
 /// copy each, a dozen rows' seconds of audio no longer fit the cache, and every row, the
-/// pass-through too, would be timed reading its input from memory.
+/// pass-through too, would be timed reading its input from memory. Each row's input is read
+/// once, untimed, before its turn: on a CPU whose cache holds two inputs but not three (1 MiB
+/// of L2 against 384 kB each), a row whose input no other row reads would otherwise be timed
+/// fetching it from the next level, where the others and a row measured alone are not.
 fn interleaved_medians(rows: &mut [(Running, usize)], inputs: &mut [[Vec<f32>; 2]]) -> Vec<f64> {
     const ROUNDS: usize = 101;
     let mut times = vec![Vec::with_capacity(ROUNDS); rows.len()];
     for _ in 0..ROUNDS {
         for ((plugin, input), times) in rows.iter_mut().zip(&mut times) {
+            let peak = inputs[*input]
+                .iter()
+                .flatten()
+                .fold(0.0f32, |p, x| p.max(x.abs()));
+            std::hint::black_box(peak);
             let start = std::time::Instant::now();
             plugin.run_second(&mut inputs[*input], &[]);
             times.push(start.elapsed().as_secs_f64() * 1e6);
